@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0
+# shunt: build the shim, the BPF programs, the loader, the samples and
+# the test modules; run the tests and the demo in the test VM.
+
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+
+VM_ENV := $(shell $(TOP)/scripts/kernel-env.sh 2>/dev/null)
+VM_KREL := $(patsubst VM_KREL=%,%,$(filter VM_KREL=%,$(VM_ENV)))
+VM_KDIR := $(patsubst VM_KDIR=%,%,$(filter VM_KDIR=%,$(VM_ENV)))
+
+# Modules are built for the running kernel when it has a build tree,
+# else for the test VM's Debian 6.12 kernel. 'make test' always uses the
+# VM's kernel.
+RUN_KDIR := /lib/modules/$(shell uname -r)/build
+KDIR ?= $(if $(wildcard $(RUN_KDIR)/Makefile),$(RUN_KDIR),$(VM_KDIR))
+
+CC := gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+	  -I$(TOP)/include -I$(TOP)/loader -I$(BUILD)/bpf
+LDLIBS := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
+
+LOADER_SRCS := $(filter-out $(TOP)/loader/main.c,$(wildcard $(TOP)/loader/*.c))
+LOADER_OBJS := $(patsubst $(TOP)/loader/%.c,$(BUILD)/loader/%.o,$(LOADER_SRCS))
+LOADER_HDRS := $(wildcard $(TOP)/loader/*.h $(TOP)/include/*.h)
+BPF_SRCS := $(wildcard $(TOP)/bpf/*.bpf.c)
+BPF_SKELS := $(patsubst $(TOP)/bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
+UNIT_SRCS := $(wildcard $(TOP)/tests/unit/test_*.c)
+UNIT_BINS := $(patsubst $(TOP)/tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+
+.PHONY: all deps modules shim samples testmods bpf loader unit test demo \
+	bench check-kdir clean
+
+all: modules loader unit
+
+deps:
+	$(TOP)/scripts/deps.sh
+
+check-kdir:
+	@test -f "$(KDIR)/Makefile" || { echo "no kernel build tree at KDIR='$(KDIR)'; run 'make deps' or pass KDIR=" >&2; exit 1; }
+
+modules: shim samples testmods
+
+shim samples testmods: check-kdir
+shim:
+	$(MAKE) -C $(KDIR) M=$(TOP)/kmod-shim modules
+samples:
+	$(MAKE) -C $(KDIR) M=$(TOP)/samples modules
+testmods:
+	$(MAKE) -C $(KDIR) M=$(TOP)/tests/selftests/modules modules
+
+# vmlinux.h comes from the target kernel's BTF: the vmlinux that the
+# Debian headers ship, else the running kernel's.
+$(BUILD)/bpf/vmlinux.h:
+	@mkdir -p $(@D)
+	btf=$(KDIR)/vmlinux; [ -f $$btf ] || btf=/sys/kernel/btf/vmlinux; \
+	$(BPFTOOL) btf dump file $$btf format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: $(TOP)/bpf/%.bpf.c $(BUILD)/bpf/vmlinux.h $(wildcard $(TOP)/bpf/*.h) $(wildcard $(TOP)/include/*.h)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+		-I$(BUILD)/bpf -I$(TOP)/bpf -I$(TOP)/include -c $< -o $@
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+bpf: $(BPF_SKELS)
+
+$(BUILD)/loader/%.o: $(TOP)/loader/%.c $(LOADER_HDRS) $(BPF_SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# Static, so that it runs in the VM's busybox initramfs as it is.
+$(BUILD)/shunt: $(BUILD)/loader/main.o $(LOADER_OBJS)
+	$(CC) -static -o $@ $^ -lbpf -lelf -lz
+
+loader: $(BUILD)/shunt
+
+$(BUILD)/unit/%: $(TOP)/tests/unit/%.c $(LOADER_OBJS) $(TOP)/tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I$(TOP)/tests/unit -o $@ $< $(LOADER_OBJS) $(LDLIBS)
+
+unit: $(UNIT_BINS)
+
+# The VM boots Debian's 6.12 kernel: build the modules for it.
+test:
+	$(MAKE) all KDIR=$(VM_KDIR)
+	$(TOP)/tests/run
+
+demo:
+	$(MAKE) all KDIR=$(VM_KDIR)
+	$(TOP)/tests/selftests/vm-run --name demo --timeout 300 $(TOP)/tests/selftests/demo.sh
+
+clean:
+	for d in kmod-shim samples tests/selftests/modules; do \
+		[ -f "$(KDIR)/Makefile" ] && $(MAKE) -C $(KDIR) M=$(TOP)/$$d clean; \
+	done; true
+	rm -rf $(BUILD)

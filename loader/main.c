@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/* shunt: apply ordinary livepatch modules through shunt.ko. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "shunt_abi.h"
+
+const struct verb shunt_verbs[] = {
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: shunt [--help] [--version] VERB [ARGS...]\n"
+		"\n"
+		"Apply ordinary livepatch (klp) modules through the shunt.ko shim.\n"
+		"\n");
+	if (!shunt_verbs[0].name) {
+		fprintf(f, "No verbs are available in this build yet.\n");
+		return;
+	}
+	fprintf(f, "verbs:\n");
+	for (const struct verb *v = shunt_verbs; v->name; v++)
+		fprintf(f, "  %-8s %s\n", v->name, v->summary);
+	fprintf(f, "\n'shunt VERB --help' describes each verb.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *name;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
+		printf("shunt %s\n", SHUNT_VERSION);
+		return EXIT_OK;
+	}
+	for (const struct verb *v = shunt_verbs; v->name; v++) {
+		if (strcmp(v->name, name))
+			continue;
+		if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+			v->usage();
+			return EXIT_OK;
+		}
+		return v->run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "shunt: unknown verb '%s' (see 'shunt --help')\n", name);
+	return EXIT_USAGE;
+}

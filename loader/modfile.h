@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Reading and validating a kernel module file before it goes near the kernel. */
+#ifndef SHUNT_MODFILE_H
+#define SHUNT_MODFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MODFILE_NAME_MAX 64
+
+struct modfile_info {
+	char name[MODFILE_NAME_MAX];	/* modinfo name=, as the kernel names it */
+	char vermagic[256];		/* modinfo vermagic= */
+	bool livepatch;			/* modinfo livepatch=Y */
+};
+
+struct modfile {
+	void *data;		/* whole file, malloc'd */
+	size_t size;
+	struct modfile_info info;
+};
+
+/*
+ * Check that buf holds an ELF64 x86-64 relocatable kernel module and
+ * fill info from its .modinfo. On failure return -1 and put the reason
+ * (without the file name) in err.
+ */
+int modfile_parse(const void *buf, size_t size, struct modfile_info *info,
+		  char *err, size_t errlen);
+
+/* Release of a vermagic string: its first word. */
+size_t modfile_vermagic_release(const char *vermagic, char *out, size_t outlen);
+
+/*
+ * Read path and parse it; on failure print "shunt: PATH: reason" and
+ * return -1. Does not check livepatch-ness or vermagic: see
+ * modfile_check_patch().
+ */
+int modfile_load(const char *path, struct modfile *mf);
+
+/*
+ * A patch module for this kernel: livepatch=Y and vermagic release equal
+ * to release. Returns 0 or -1 with the reason in err.
+ */
+int modfile_check_patch(const struct modfile_info *info, const char *release,
+			char *err, size_t errlen);
+
+void modfile_free(struct modfile *mf);
+
+/*
+ * Visit each NUL-terminated printable string of length >= 2 in the
+ * module's allocated data sections. Used to find the symbol names a
+ * patch may refer to without interpreting its relocations.
+ */
+int modfile_for_each_string(const struct modfile *mf,
+			    int (*fn)(const char *s, void *ctx), void *ctx);
+
+#endif

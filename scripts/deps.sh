@@ -1,0 +1,27 @@
+#!/bin/sh
+# Install what building shunt and running its test VM need, from Debian's
+# archive. Idempotent: returns at once when everything is present.
+set -eu
+pkgs="linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
+qemu-system-x86 busybox-static cpio libbpf-dev bpftool clang llvm
+libelf-dev zlib1g-dev dwarves make gcc python3"
+
+missing=""
+for p in $pkgs; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "deps: all present"
+	exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing:$missing; run 'make deps' as root" >&2
+	exit 1
+fi
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
+echo "deps: done"

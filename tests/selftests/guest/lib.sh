@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest-side helpers for the selftests: assertions and kernel-log checks.
+
+KLOG_BAD='WARNING:|BUG:|Oops|Call Trace|Kernel panic|general protection fault'
+KLOG_ALL=/tmp/kernel.log	# every line already checked, in order
+KLOG_ALLOW=/tmp/klog-allow	# EREs the running test expects
+
+say() { echo "# $*"; }
+
+fail() {
+	echo "# FAIL: $*"
+	exit 1
+}
+
+# assert_eq ACTUAL EXPECTED WHAT
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
+	say "ok: $3 = '$2'"
+}
+
+# assert_match TEXT ERE WHAT
+assert_match() {
+	printf '%s\n' "$1" | grep -qE -- "$2" || fail "$3: '$1' does not match /$2/"
+	say "ok: $3 ~ /$2/"
+}
+
+# assert_no_match TEXT ERE WHAT
+assert_no_match() {
+	! printf '%s\n' "$1" | grep -qE -- "$2" || fail "$3: '$1' matches /$2/"
+	say "ok: $3 !~ /$2/"
+}
+
+# assert_status EXPECTED WHAT CMD...: run CMD, check its exit status
+assert_status() {
+	local want=$1 what=$2 got
+	shift 2
+	"$@"
+	got=$?
+	[ "$got" = "$want" ] || fail "$what: '$*' exited $got, expected $want"
+	say "ok: $what (exit $got)"
+}
+
+# wait_for SECONDS WHAT CMD...: poll CMD every 0.1 s until it succeeds
+wait_for() {
+	local limit=$1 what=$2 i=0
+	shift 2
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -ge $((limit * 10)) ] && fail "timed out after ${limit}s waiting for $what"
+		sleep 0.1
+	done
+}
+
+# The kernel log the current test has produced so far (not yet checked).
+klog() { dmesg; }
+
+# assert_klog ERE WHAT: a kernel log line of this test matches
+assert_klog() {
+	dmesg | grep -qE -- "$1" || fail "$2: no kernel log line matches /$1/"
+	say "ok: $2: kernel log has /$1/"
+}
+
+# The running test expects kernel log lines matching ERE (e.g. a WARNING
+# it provokes on purpose); they will not fail it.
+kernel_log_allow() { echo "$1" >> "$KLOG_ALLOW"; }
+
+# Move the unchecked kernel log into $KLOG_ALL; the new lines go to stdout.
+kernel_log_take() {
+	dmesg -c > /tmp/klog.new 2>/dev/null
+	cat /tmp/klog.new >> "$KLOG_ALL"
+	cat /tmp/klog.new
+}
+
+# kernel_log_bad: read a log on stdin, print the unexpected bad lines.
+kernel_log_bad() {
+	if [ -s "$KLOG_ALLOW" ]; then
+		grep -vE -f "$KLOG_ALLOW" | grep -E "$KLOG_BAD"
+	else
+		grep -E "$KLOG_BAD"
+	fi
+}
+
+# kernel_log_clean WHAT: check the unchecked kernel log; complain and fail
+# when it has WARNING/BUG/Oops/Call Trace lines nobody expected.
+kernel_log_clean() {
+	local bad
+	bad=$(kernel_log_take | kernel_log_bad)
+	[ -z "$bad" ] && return 0
+	echo "# kernel log $1 has unexpected lines:"
+	printf '%s\n' "$bad" | head -n 20 | sed 's/^/#   /'
+	return 1
+}
+
+# Load a module shipped in the VM by name.
+load_module() {
+	local m=$1
+	shift
+	insmod "$SHUNT_MODULES/$m.ko" "$@"
+}
+
+module_loaded() { [ -d "/sys/module/$1" ]; }
+
+# Disable and remove every kernel livepatch, then unload our modules, so
+# the next test starts from a clean kernel.
+reset_kernel_state() {
+	local p m
+	for p in /sys/kernel/livepatch/*; do
+		[ -d "$p" ] || continue
+		echo 0 > "$p/enabled" 2>/dev/null
+		wait_for 30 "kernel livepatch $(basename "$p") to disable" \
+			test ! -d "$p" -o "$(cat "$p/transition" 2>/dev/null)" = 0
+	done
+	for m in "$SHUNT_MODULES"/*.ko "$SHUNT_KO"; do
+		m=$(basename "$m" .ko)
+		module_loaded "$m" && rmmod "$m" 2>/dev/null
+	done
+	return 0
+}

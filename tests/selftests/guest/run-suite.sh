@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+# Run selftest cases inside the VM, one after the other, printing TAP.
+# Usage: run-suite.sh [CASE...]   (default: every case, in name order)
+# A case passes when it exits 0 and the kernel log it caused has no
+# unexpected WARNING/BUG/Oops/Call Trace.
+. /shunt/tests/lib.sh
+
+cases=""
+if [ $# -gt 0 ]; then
+	for c in "$@"; do cases="$cases $SHUNT_TESTS/cases/$c.sh"; done
+else
+	cases=$(ls "$SHUNT_TESTS"/cases/*.sh)
+fi
+
+kernel_log_clean "during boot" || echo "# (boot log problems are reported again at exit)"
+n=0
+failed=0
+for c in $cases; do
+	n=$((n + 1))
+	name=$(basename "$c" .sh)
+	limit=$(sed -n 's/^# TIMEOUT: *//p' "$c")
+	rm -f "$KLOG_ALLOW"
+	echo "# --- $name: $(sed -n 's/^# TEST: *//p' "$c")"
+	start=$(cut -d' ' -f1 /proc/uptime)
+	if [ ! -f "$c" ]; then
+		echo "# no such case: $name"
+		rc=1
+	else
+		(cd /tmp && timeout "${limit:-120}" sh -c ". $SHUNT_TESTS/lib.sh; . $c") 2>&1
+		rc=$?
+	fi
+	[ "$rc" = 143 ] && echo "# timed out after ${limit:-120}s"
+	kernel_log_clean "of $name" || rc=1
+	reset_kernel_state
+	kernel_log_clean "after cleaning up $name" || rc=1
+	end=$(cut -d' ' -f1 /proc/uptime)
+	if [ "$rc" = 0 ]; then
+		echo "ok $n - $name # time=$(echo "$start $end" | awk '{printf "%.1fs", $2-$1}')"
+	else
+		echo "not ok $n - $name"
+		failed=$((failed + 1))
+	fi
+done
+echo "1..$n"
+rm -f "$KLOG_ALLOW"
+[ "$failed" = 0 ]
