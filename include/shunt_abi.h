@@ -1,20 +1,72 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What shunt.ko and the shunt command agree on: the sysfs layout, the
- * version string and the names of consistency models and redirection
- * mechanisms. Included by kernel and userspace code alike, so it holds
- * only macros.
+ * What shunt.ko and the shunt command agree on. Included by kernel and
+ * userspace code alike, so it holds only macros.
+ *
+ * sysfs layout (root-only writes):
+ *
+ * /sys/kernel/shunt/version         shim version, SHUNT_VERSION
+ * /sys/kernel/shunt/claim           claims: see below
+ * /sys/kernel/shunt/<patch>/        one per shunt patch, named after its
+ *                                   module, as in /sys/kernel/livepatch
+ *     enabled      rw  1 while applied; writing 0 reverts the patch
+ *     transition   r   1 while a transition or the module release runs
+ *     state        r   applying | applied | reverting | releasing
+ *     seq          r   apply order: 1 for the first patch applied, ...
+ *     replace      r   klp_patch.replace (or the claim's override)
+ *     consistency  r   immediate | per-task | stop-machine
+ *     redirect     r   ftrace | kprobe
+ *     blocked      r   tasks holding up a transition or the release of
+ *                      the module, one a line: "PID COMM SYMBOL+OFF/SIZE"
+ *     <object>/                  "vmlinux" or the target module's name
+ *         patched  r   1 while the object's functions are redirected
+ *         <function,sympos>/     sympos 1 when klp_func.old_sympos is 0
+ *             new_func  r   the replacement, as %ps prints it
+ *
+ * Claiming a patch module: before init_module(), the loader writes lines
+ * to /sys/kernel/shunt/claim (each write holds whole lines, < 4096 bytes):
+ *
+ *     claim NAME [redirect=ftrace|kprobe] [consistency=immediate]
+ *                [replace=0|1]
+ *         NAME's klp_enable_patch() call will be served by the shim.
+ *         A new claim for NAME replaces the old one.
+ *     sym NAME SYMBOL ADDR
+ *         candidate vmlinux symbol for claim NAME, ADDR in hex, lines
+ *         in /proc/kallsyms order (that order gives old_sympos its
+ *         meaning). The shim verifies each one it uses with
+ *         sprint_symbol(). Symbols of modules are read by the shim from
+ *         the module's own symbol table.
+ *     unclaim NAME
+ *         forget the claim (and its result).
+ *
+ * Reading /sys/kernel/shunt/claim gives one line per claim:
+ *     NAME pending
+ *     NAME applied
+ *     NAME failed ERRNO MESSAGE...      (ERRNO negative, MESSAGE names
+ *                                        the object, function and cause)
+ *
+ * An unclaimed livepatch module goes to the kernel's livepatch untouched.
  */
 #ifndef SHUNT_ABI_H
 #define SHUNT_ABI_H
 
 #define SHUNT_VERSION		"0.1.0"
 
-/* sysfs root of the shim, mirroring /sys/kernel/livepatch */
 #define SHUNT_SYSFS_ROOT	"/sys/kernel/shunt"
 #define SHUNT_KLP_SYSFS_ROOT	"/sys/kernel/livepatch"
+#define SHUNT_CLAIM_FILE	SHUNT_SYSFS_ROOT "/claim"
 
 /* module name of the shim itself */
 #define SHUNT_MODULE_NAME	"shunt"
+
+/* the largest write the claim file takes at once */
+#define SHUNT_CLAIM_WRITE_MAX	4000
+
+#define SHUNT_REDIRECT_FTRACE	"ftrace"
+#define SHUNT_REDIRECT_KPROBE	"kprobe"
+
+#define SHUNT_CONSISTENCY_IMMEDIATE	"immediate"
+#define SHUNT_CONSISTENCY_PER_TASK	"per-task"
+#define SHUNT_CONSISTENCY_STOP_MACHINE	"stop-machine"
 
 #endif /* SHUNT_ABI_H */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shunt.ko - module entry: owns the sysfs root /sys/kernel/shunt.
+ * shunt.ko - applies ordinary livepatch modules through its own ftrace
+ * redirection. Module entry: the sysfs root, the claim file, and the
+ * order in which the parts start and stop.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -8,9 +10,13 @@
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 
+#include "shunt.h"
 #include "shunt_abi.h"
 
-static struct kobject *shunt_root_kobj;
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+struct kobject *shunt_root_kobj;
 
 static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -18,10 +24,25 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%s\n", SHUNT_VERSION);
 }
 
+static ssize_t claim_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return shunt_claim_show(buf);
+}
+
+static ssize_t claim_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	return shunt_claim_store(buf, count);
+}
+
 static struct kobj_attribute version_attr = __ATTR_RO(version);
+static struct kobj_attribute claim_attr = __ATTR(claim, 0600, claim_show,
+						 claim_store);
 
 static struct attribute *shunt_root_attrs[] = {
 	&version_attr.attr,
+	&claim_attr.attr,
 	NULL,
 };
 
@@ -36,19 +57,32 @@ static int __init shunt_init(void)
 	shunt_root_kobj = kobject_create_and_add("shunt", kernel_kobj);
 	if (!shunt_root_kobj)
 		return -ENOMEM;
-
 	ret = sysfs_create_group(shunt_root_kobj, &shunt_root_group);
-	if (ret) {
-		kobject_put(shunt_root_kobj);
-		return ret;
-	}
+	if (ret)
+		goto err_kobj;
+	ret = shunt_core_init();
+	if (ret)
+		goto err_kobj;
+	ret = shunt_route_init();
+	if (ret)
+		goto err_core;
 
 	pr_info("loaded, version %s\n", SHUNT_VERSION);
 	return 0;
+
+err_core:
+	shunt_core_exit();
+err_kobj:
+	kobject_put(shunt_root_kobj);
+	return ret;
 }
 
+/* Every applied patch holds a reference on us: none is left here. */
 static void __exit shunt_exit(void)
 {
+	shunt_route_exit();
+	shunt_core_exit();
+	shunt_claim_exit();
 	kobject_put(shunt_root_kobj);
 	pr_info("unloaded\n");
 }

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Claims: the loader names a patch module (and hands over the vmlinux
+ * symbols it may refer to) before loading it, so that the module's
+ * klp_enable_patch() call is served by the shim instead of the kernel's
+ * livepatch. Unclaimed modules are never touched.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "shunt.h"
+#include "shunt_abi.h"
+
+enum shunt_claim_state {
+	SHUNT_CLAIM_PENDING,
+	SHUNT_CLAIM_APPLIED,
+	SHUNT_CLAIM_FAILED,
+};
+
+struct shunt_claim_sym {
+	unsigned long addr;
+	char *name;
+};
+
+struct shunt_claim {
+	struct list_head node;		/* in shunt_claims, RCU for routing */
+	struct rcu_head rcu;
+	char name[MODULE_NAME_LEN];
+	struct shunt_options opts;
+	enum shunt_claim_state state;
+	int err;
+	char msg[256];
+	struct shunt_claim_sym *syms;	/* in /proc/kallsyms order */
+	unsigned int nr_syms, max_syms;
+};
+
+static LIST_HEAD(shunt_claims);
+static DEFINE_MUTEX(shunt_claim_mutex);
+
+static struct shunt_claim *claim_find(const char *name)
+{
+	struct shunt_claim *c;
+
+	list_for_each_entry(c, &shunt_claims, node)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static void claim_free(struct shunt_claim *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_syms; i++)
+		kfree(c->syms[i].name);
+	kvfree(c->syms);
+	kfree(c);
+}
+
+static void claim_free_rcu(struct rcu_head *rcu)
+{
+	claim_free(container_of(rcu, struct shunt_claim, rcu));
+}
+
+static void claim_remove(struct shunt_claim *c)
+{
+	list_del_rcu(&c->node);
+	call_rcu(&c->rcu, claim_free_rcu);
+}
+
+/* Called from the routing ftrace handler: RCU only, no locks. */
+bool shunt_claim_pending(const char *modname)
+{
+	struct shunt_claim *c;
+	bool ret = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(c, &shunt_claims, node) {
+		if (!strcmp(c->name, modname)) {
+			ret = READ_ONCE(c->state) == SHUNT_CLAIM_PENDING;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+int shunt_claim_options(const char *modname, struct shunt_options *opts)
+{
+	struct shunt_claim *c;
+	int ret = -ENOENT;
+
+	mutex_lock(&shunt_claim_mutex);
+	c = claim_find(modname);
+	if (c && c->state == SHUNT_CLAIM_PENDING) {
+		*opts = c->opts;
+		ret = 0;
+	}
+	mutex_unlock(&shunt_claim_mutex);
+	return ret;
+}
+
+/*
+ * The sympos'th vmlinux symbol called sym among those the loader handed
+ * over, with the kernel's meaning of old_sympos: 0 means it must be
+ * unique.
+ */
+int shunt_claim_lookup_sym(const char *modname, const char *sym,
+			   unsigned long sympos, unsigned long *addr,
+			   char *err, size_t errlen)
+{
+	unsigned long count = 0, found = 0;
+	struct shunt_claim *c;
+	unsigned int i;
+
+	mutex_lock(&shunt_claim_mutex);
+	c = claim_find(modname);
+	for (i = 0; c && i < c->nr_syms; i++) {
+		if (strcmp(c->syms[i].name, sym))
+			continue;
+		count++;
+		if (count == sympos || (!sympos && count == 1))
+			found = c->syms[i].addr;
+	}
+	mutex_unlock(&shunt_claim_mutex);
+
+	if (!count) {
+		snprintf(err, errlen, "symbol '%s' not found in vmlinux", sym);
+		return -EINVAL;
+	}
+	if (!sympos && count > 1) {
+		snprintf(err, errlen,
+			 "symbol '%s' is ambiguous in vmlinux (%lu matches, set old_sympos)",
+			 sym, count);
+		return -EINVAL;
+	}
+	if (!found) {
+		snprintf(err, errlen,
+			 "symbol '%s' position %lu not found in vmlinux (%lu matches)",
+			 sym, sympos, count);
+		return -EINVAL;
+	}
+	*addr = found;
+	return 0;
+}
+
+void shunt_claim_set_result(const char *modname, int ret, const char *msg)
+{
+	struct shunt_claim *c;
+
+	mutex_lock(&shunt_claim_mutex);
+	c = claim_find(modname);
+	if (c) {
+		c->err = ret;
+		strscpy(c->msg, msg ? msg : "", sizeof(c->msg));
+		WRITE_ONCE(c->state, ret ? SHUNT_CLAIM_FAILED : SHUNT_CLAIM_APPLIED);
+	}
+	mutex_unlock(&shunt_claim_mutex);
+}
+
+ssize_t shunt_claim_show(char *buf)
+{
+	static const char * const names[] = {
+		[SHUNT_CLAIM_PENDING] = "pending",
+		[SHUNT_CLAIM_APPLIED] = "applied",
+		[SHUNT_CLAIM_FAILED] = "failed",
+	};
+	struct shunt_claim *c;
+	ssize_t len = 0;
+
+	mutex_lock(&shunt_claim_mutex);
+	list_for_each_entry(c, &shunt_claims, node) {
+		if (c->state == SHUNT_CLAIM_FAILED)
+			len += sysfs_emit_at(buf, len, "%s failed %d %s\n",
+					     c->name, c->err, c->msg);
+		else
+			len += sysfs_emit_at(buf, len, "%s %s\n", c->name,
+					     names[c->state]);
+	}
+	mutex_unlock(&shunt_claim_mutex);
+	return len;
+}
+
+static int claim_parse_option(struct shunt_options *opts, const char *opt)
+{
+	if (!strcmp(opt, "redirect=" SHUNT_REDIRECT_FTRACE))
+		opts->redirect = SHUNT_REDIRECT_FTRACE_ID;
+	else if (!strcmp(opt, "redirect=" SHUNT_REDIRECT_KPROBE))
+		opts->redirect = SHUNT_REDIRECT_KPROBE_ID;
+	else if (!strcmp(opt, "consistency=" SHUNT_CONSISTENCY_IMMEDIATE))
+		opts->consistency = SHUNT_CONSISTENCY_IMMEDIATE_ID;
+	else if (!strcmp(opt, "replace=0"))
+		opts->replace = 0;
+	else if (!strcmp(opt, "replace=1"))
+		opts->replace = 1;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int claim_cmd_claim(char **args, int nargs)
+{
+	struct shunt_claim *c, *old;
+	int i;
+
+	if (nargs < 1 || strlen(args[0]) >= MODULE_NAME_LEN)
+		return -EINVAL;
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	strscpy(c->name, args[0], sizeof(c->name));
+	c->opts.redirect = SHUNT_REDIRECT_FTRACE_ID;
+	c->opts.consistency = SHUNT_CONSISTENCY_IMMEDIATE_ID;
+	c->opts.replace = -1;
+	for (i = 1; i < nargs; i++) {
+		if (claim_parse_option(&c->opts, args[i])) {
+			pr_err("claim '%s': unknown option '%s'\n", c->name, args[i]);
+			kfree(c);
+			return -EINVAL;
+		}
+	}
+	old = claim_find(c->name);
+	if (old)
+		claim_remove(old);
+	list_add_tail_rcu(&c->node, &shunt_claims);
+	return 0;
+}
+
+static int claim_cmd_sym(char **args, int nargs)
+{
+	struct shunt_claim *c;
+	unsigned long addr;
+	char *name;
+
+	if (nargs != 3 || kstrtoul(args[2], 16, &addr) || !addr ||
+	    strlen(args[1]) >= KSYM_NAME_LEN)
+		return -EINVAL;
+	c = claim_find(args[0]);
+	if (!c || c->state != SHUNT_CLAIM_PENDING)
+		return -ENOENT;
+	if (c->nr_syms == c->max_syms) {
+		unsigned int max = c->max_syms ? c->max_syms * 2 : 64;
+		struct shunt_claim_sym *syms;
+
+		syms = kvrealloc(c->syms, max * sizeof(*syms), GFP_KERNEL);
+		if (!syms)
+			return -ENOMEM;
+		c->syms = syms;
+		c->max_syms = max;
+	}
+	name = kstrdup(args[1], GFP_KERNEL);
+	if (!name)
+		return -ENOMEM;
+	c->syms[c->nr_syms].name = name;
+	c->syms[c->nr_syms].addr = addr;
+	c->nr_syms++;
+	return 0;
+}
+
+static int claim_cmd_unclaim(char **args, int nargs)
+{
+	struct shunt_claim *c;
+
+	if (nargs != 1)
+		return -EINVAL;
+	c = claim_find(args[0]);
+	if (!c)
+		return -ENOENT;
+	claim_remove(c);
+	return 0;
+}
+
+#define CLAIM_MAX_ARGS 8
+
+static int claim_exec_line(char *line)
+{
+	char *args[CLAIM_MAX_ARGS + 1], *tok;
+	int nargs = 0;
+
+	while ((tok = strsep(&line, " \t")) != NULL) {
+		if (!*tok)
+			continue;
+		if (nargs == CLAIM_MAX_ARGS + 1)
+			return -E2BIG;
+		args[nargs++] = tok;
+	}
+	if (!nargs)
+		return 0;
+	if (!strcmp(args[0], "claim"))
+		return claim_cmd_claim(args + 1, nargs - 1);
+	if (!strcmp(args[0], "sym"))
+		return claim_cmd_sym(args + 1, nargs - 1);
+	if (!strcmp(args[0], "unclaim"))
+		return claim_cmd_unclaim(args + 1, nargs - 1);
+	return -EINVAL;
+}
+
+ssize_t shunt_claim_store(const char *buf, size_t count)
+{
+	char *text, *cur, *line;
+	int ret = 0;
+
+	text = kmemdup_nul(buf, count, GFP_KERNEL);
+	if (!text)
+		return -ENOMEM;
+	cur = text;
+	mutex_lock(&shunt_claim_mutex);
+	while (!ret && (line = strsep(&cur, "\n")) != NULL)
+		ret = claim_exec_line(line);
+	mutex_unlock(&shunt_claim_mutex);
+	kfree(text);
+	return ret ? ret : count;
+}
+
+/* The routing hook is gone by now: nobody reads the list under RCU. */
+void shunt_claim_exit(void)
+{
+	struct shunt_claim *c, *tmp;
+
+	mutex_lock(&shunt_claim_mutex);
+	list_for_each_entry_safe(c, tmp, &shunt_claims, node)
+		claim_remove(c);
+	mutex_unlock(&shunt_claim_mutex);
+	/* wait for claim_free_rcu() callbacks: their code is ours */
+	rcu_barrier();
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Workarounds for kernel symbols a module cannot use on 6.12. Each one
+ * names the missing export and why we need it. Nothing else in the shim
+ * reaches into kernel internals.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kallsyms.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/rculist.h>
+#include <linux/sched/task_stack.h>
+#include <asm/unwind.h>
+
+#include "shunt.h"
+
+/*
+ * find_module() is not exported (since 5.12). Walk the module list from
+ * our own entry: it is RCU-protected, and its head (the kernel's static
+ * 'modules') is the one node that does not live in module memory.
+ * Returns a module that is coming or live; the caller holds shunt_mutex,
+ * which the module's GOING notifier also takes, so it stays valid.
+ */
+struct module *shunt_find_module(const char *name)
+{
+	struct list_head *pos;
+	struct module *found = NULL;
+
+	rcu_read_lock();
+	list_for_each_rcu(pos, &THIS_MODULE->list) {
+		struct module *mod = list_entry(pos, struct module, list);
+
+		if (!is_vmalloc_or_module_addr(mod))
+			continue;	/* the list head */
+		if (strcmp(mod->name, name))
+			continue;
+		if (mod->state == MODULE_STATE_LIVE ||
+		    mod->state == MODULE_STATE_COMING)
+			found = mod;
+		break;
+	}
+	if (!found && !strcmp(THIS_MODULE->name, name))
+		found = THIS_MODULE;
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * module_kallsyms_on_each_symbol() is not exported (and
+ * kallsyms_lookup_name() cannot count old_sympos). Read the module's own
+ * symbol table, as the kernel does for klp module objects.
+ */
+int shunt_module_symbol(struct module *mod, const char *name,
+			unsigned long sympos, unsigned long *addr,
+			char *err, size_t errlen)
+{
+	struct mod_kallsyms *ks;
+	unsigned long count = 0, found = 0;
+	unsigned int i;
+
+	preempt_disable();
+	ks = rcu_dereference_sched(mod->kallsyms);
+	for (i = 0; i < ks->num_symtab; i++) {
+		const Elf_Sym *sym = &ks->symtab[i];
+
+		if (sym->st_shndx == SHN_UNDEF)
+			continue;
+		if (strcmp(ks->strtab + sym->st_name, name))
+			continue;
+		count++;
+		if (count == sympos || (!sympos && count == 1))
+			found = sym->st_value;
+	}
+	preempt_enable();
+
+	if (!count) {
+		snprintf(err, errlen, "symbol '%s' not found in module '%s'",
+			 name, mod->name);
+		return -EINVAL;
+	}
+	if (!sympos && count > 1) {
+		snprintf(err, errlen,
+			 "symbol '%s' is ambiguous in module '%s' (%lu matches, set old_sympos)",
+			 name, mod->name, count);
+		return -EINVAL;
+	}
+	if (!found) {
+		snprintf(err, errlen,
+			 "symbol '%s' position %lu not found in module '%s' (%lu matches)",
+			 name, sympos, mod->name, count);
+		return -EINVAL;
+	}
+	*addr = found;
+	return 0;
+}
+
+/*
+ * kallsyms_on_each_symbol() is not exported, so vmlinux addresses come
+ * from the loader (read in /proc/kallsyms). Trust none of them: the
+ * address must be the start of a function of that name in that object,
+ * as sprint_symbol() says. Also gives the function's size.
+ */
+int shunt_verify_symbol(unsigned long addr, const char *name,
+			const char *modname, unsigned long *size)
+{
+	char buf[KSYM_SYMBOL_LEN];
+	size_t nlen = strlen(name);
+	const char *p, *mod;
+
+	sprint_symbol(buf, addr);
+	if (strncmp(buf, name, nlen) || strncmp(buf + nlen, "+0x0/0x", 7))
+		return -EINVAL;
+	p = buf + nlen + 7;
+	if (kstrtoul(p, 16, size)) {
+		char num[24];
+		size_t n = strcspn(p, " ");
+
+		if (n >= sizeof(num))
+			return -EINVAL;
+		memcpy(num, p, n);
+		num[n] = '\0';
+		if (kstrtoul(num, 16, size))
+			return -EINVAL;
+	}
+	mod = strchr(p, '[');
+	if (!modname)
+		return mod ? -EINVAL : 0;
+	if (!mod || strncmp(mod + 1, modname, strlen(modname)) ||
+	    mod[1 + strlen(modname)] != ']')
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * stack_trace_save_tsk_reliable() is not exported. This is the x86 ORC
+ * walk of arch_stack_walk_reliable() on the exported unwinder API. The
+ * caller makes sure the task cannot run, and that its stack cannot be
+ * freed meanwhile (put_task_stack() is not exported either, so we cannot
+ * pin it): under stop_machine() nothing runs that could free it. Returns
+ * 0 when every frame was read, -EINVAL when the stack cannot be trusted.
+ */
+int shunt_stack_walk_reliable(struct task_struct *task, shunt_stack_fn fn,
+			      void *arg)
+{
+	struct unwind_state state;
+	struct pt_regs *regs;
+	unsigned long addr;
+
+	if (!task_stack_page(task))
+		return 0;	/* exited: nothing on it can run again */
+
+	for (unwind_start(&state, task, NULL, NULL);
+	     !unwind_done(&state) && !unwind_error(&state);
+	     unwind_next_frame(&state)) {
+		regs = unwind_get_entry_regs(&state, NULL);
+		if (regs && user_mode(regs))
+			return 0;
+		addr = unwind_get_return_address(&state);
+		if (!addr || !fn(arg, addr))
+			return -EINVAL;
+	}
+	return unwind_error(&state) ? -EINVAL : 0;
+}

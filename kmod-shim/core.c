@@ -1,0 +1,744 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry: shunt patches in apply order, their objects and
+ * functions, callbacks, target modules coming and going, and the release
+ * of a reverted patch's module.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "shunt.h"
+#include "shunt_abi.h"
+#include "trace.h"
+
+DEFINE_MUTEX(shunt_mutex);
+LIST_HEAD(shunt_patches);
+struct workqueue_struct *shunt_wq;
+static unsigned int shunt_seq;
+
+/*
+ * Modules whose COMING notification we have seen and which are not live
+ * yet. A coming module we have not seen is left to our notifier, so that
+ * whatever we patch in it we also get to unpatch (our GOING notification
+ * only comes if our COMING one did): the kernel's klp_alive.
+ */
+struct shunt_coming {
+	struct module *mod;
+	struct list_head node;
+};
+
+static LIST_HEAD(shunt_coming_modules);
+
+const char *shunt_redirect_name(enum shunt_redirect r)
+{
+	return r == SHUNT_REDIRECT_KPROBE_ID ? SHUNT_REDIRECT_KPROBE :
+					       SHUNT_REDIRECT_FTRACE;
+}
+
+const char *shunt_consistency_name(enum shunt_consistency c)
+{
+	switch (c) {
+	case SHUNT_CONSISTENCY_PER_TASK_ID:
+		return SHUNT_CONSISTENCY_PER_TASK;
+	case SHUNT_CONSISTENCY_STOP_MACHINE_ID:
+		return SHUNT_CONSISTENCY_STOP_MACHINE;
+	default:
+		return SHUNT_CONSISTENCY_IMMEDIATE;
+	}
+}
+
+static bool coming_seen(struct module *mod)
+{
+	struct shunt_coming *c;
+
+	list_for_each_entry(c, &shunt_coming_modules, node)
+		if (c->mod == mod)
+			return true;
+	return false;
+}
+
+static void coming_forget(struct module *mod)
+{
+	struct shunt_coming *c, *tmp;
+
+	list_for_each_entry_safe(c, tmp, &shunt_coming_modules, node) {
+		if (c->mod == mod) {
+			list_del(&c->node);
+			kfree(c);
+		}
+	}
+}
+
+/* The target module of obj if it is loaded and ours to patch now. */
+static struct module *object_target(struct shunt_object *obj)
+{
+	struct module *mod = shunt_find_module(obj->desc->name);
+
+	if (mod && mod->state == MODULE_STATE_COMING && !coming_seen(mod))
+		return NULL;
+	return mod;
+}
+
+/* ---- building the shim's view of a klp_patch ---- */
+
+static void patch_free(struct shunt_patch *patch)
+{
+	struct shunt_object *obj, *tobj;
+	struct shunt_func *func, *tfunc;
+
+	list_for_each_entry_safe(obj, tobj, &patch->objs, node) {
+		list_for_each_entry_safe(func, tfunc, &obj->funcs, node) {
+			list_del(&func->node);
+			kobject_put(&func->kobj);
+		}
+		list_del(&obj->node);
+		kobject_put(&obj->kobj);
+	}
+	kobject_put(&patch->kobj);
+}
+
+static int patch_add_object(struct shunt_patch *patch,
+			    const struct klp_object *kobj, char *err,
+			    size_t errlen)
+{
+	const char *name = kobj->name ? kobj->name : "vmlinux";
+	const struct klp_func *kfunc;
+	struct shunt_object *obj, *o;
+	struct shunt_func *func, *f;
+
+	if (!kobj->funcs) {
+		snprintf(err, errlen, "object '%s' has no functions", name);
+		return -EINVAL;
+	}
+	if (strlen(name) >= MODULE_NAME_LEN) {
+		snprintf(err, errlen, "object name '%s' is too long", name);
+		return -EINVAL;
+	}
+	shunt_for_each_object(patch, o) {
+		if (!strcmp(o->name, name)) {
+			snprintf(err, errlen, "object '%s' appears twice", name);
+			return -EINVAL;
+		}
+	}
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return -ENOMEM;
+	obj->desc = kobj;
+	obj->name = name;
+	obj->patch = patch;
+	INIT_LIST_HEAD(&obj->funcs);
+	shunt_sysfs_init_object(obj);
+	list_add_tail(&obj->node, &patch->objs);
+
+	klp_for_each_func_static(kobj, kfunc) {
+		if (!kfunc->old_name || !kfunc->new_func) {
+			snprintf(err, errlen,
+				 "object '%s': function '%s' has no %s", name,
+				 kfunc->old_name ?: "?",
+				 kfunc->old_name ? "new_func" : "old_name");
+			return -EINVAL;
+		}
+		if (strlen(kfunc->old_name) >= KSYM_NAME_LEN) {
+			snprintf(err, errlen, "object '%s': function name too long",
+				 name);
+			return -EINVAL;
+		}
+		shunt_for_each_func(obj, f) {
+			if (!strcmp(f->desc->old_name, kfunc->old_name) &&
+			    f->desc->old_sympos == kfunc->old_sympos) {
+				snprintf(err, errlen,
+					 "object '%s': function '%s' appears twice",
+					 name, kfunc->old_name);
+				return -EINVAL;
+			}
+		}
+		func = kzalloc(sizeof(*func), GFP_KERNEL);
+		if (!func)
+			return -ENOMEM;
+		func->desc = kfunc;
+		func->obj = obj;
+		func->sympos = kfunc->old_sympos ? kfunc->old_sympos : 1;
+		shunt_sysfs_init_func(func);
+		list_add_tail(&func->node, &obj->funcs);
+	}
+	return 0;
+}
+
+static struct shunt_patch *patch_build(struct klp_patch *kpatch,
+				       const struct shunt_options *opts,
+				       char *err, size_t errlen, int *ret)
+{
+	const struct klp_object *kobj;
+	struct shunt_patch *patch;
+
+	patch = kzalloc(sizeof(*patch), GFP_KERNEL);
+	if (!patch) {
+		*ret = -ENOMEM;
+		return NULL;
+	}
+	patch->desc = kpatch;
+	patch->mod = kpatch->mod;
+	patch->opts = *opts;
+	patch->replace = opts->replace >= 0 ? opts->replace : kpatch->replace;
+	INIT_LIST_HEAD(&patch->objs);
+	shunt_sysfs_init_patch(patch);
+
+	*ret = 0;
+	klp_for_each_object_static(kpatch, kobj) {
+		*ret = patch_add_object(patch, kobj, err, errlen);
+		if (*ret)
+			break;
+	}
+	if (!*ret && list_empty(&patch->objs)) {
+		snprintf(err, errlen, "patch has no objects");
+		*ret = -EINVAL;
+	}
+	if (*ret) {
+		patch_free(patch);
+		return NULL;
+	}
+	return patch;
+}
+
+/* ---- symbols ---- */
+
+static int object_resolve(struct shunt_object *obj, struct module *mod,
+			  char *err, size_t errlen)
+{
+	const char *patch_name = obj->patch->mod->name;
+	struct shunt_func *func;
+	unsigned long addr;
+	int ret;
+
+	shunt_for_each_func(obj, func) {
+		const char *name = func->desc->old_name;
+		unsigned long pos = func->desc->old_sympos;
+
+		if (mod)
+			ret = shunt_module_symbol(mod, name, pos, &addr, err,
+						  errlen);
+		else
+			ret = shunt_claim_lookup_sym(patch_name, name, pos,
+						     &addr, err, errlen);
+		if (ret)
+			return ret;
+		if (shunt_verify_symbol(addr, name, mod ? mod->name : NULL,
+					&func->old_size)) {
+			snprintf(err, errlen,
+				 "symbol '%s' in %s: the address given for it is not the start of that function",
+				 name, obj->name);
+			return -EINVAL;
+		}
+		func->old_addr = addr;
+	}
+	obj->mod = mod;
+	return 0;
+}
+
+static void object_forget_target(struct shunt_object *obj)
+{
+	struct shunt_func *func;
+
+	shunt_for_each_func(obj, func)
+		func->old_addr = 0;
+	obj->mod = NULL;
+}
+
+/* ---- callbacks ---- */
+
+/*
+ * Callbacks get a copy of the klp_object with ->mod set, as the kernel's
+ * livepatch would have it (samples print obj->mod->name); the patch
+ * module's own structures stay untouched.
+ */
+static struct klp_object *object_for_callback(struct shunt_object *obj)
+{
+	obj->cb_obj = *obj->desc;
+	obj->cb_obj.mod = obj->mod;
+	return &obj->cb_obj;
+}
+
+static int object_pre_patch(struct shunt_object *obj)
+{
+	int ret = 0;
+
+	if (obj->desc->callbacks.pre_patch)
+		ret = obj->desc->callbacks.pre_patch(object_for_callback(obj));
+	obj->pre_patch_done = !ret;
+	return ret;
+}
+
+static void object_post_patch(struct shunt_object *obj)
+{
+	if (obj->desc->callbacks.post_patch)
+		obj->desc->callbacks.post_patch(object_for_callback(obj));
+}
+
+static void object_pre_unpatch(struct shunt_object *obj)
+{
+	if (obj->desc->callbacks.pre_unpatch)
+		obj->desc->callbacks.pre_unpatch(object_for_callback(obj));
+}
+
+/* only for objects whose pre_patch ran and succeeded */
+static void object_post_unpatch(struct shunt_object *obj)
+{
+	if (obj->pre_patch_done && obj->desc->callbacks.post_unpatch)
+		obj->desc->callbacks.post_unpatch(object_for_callback(obj));
+	obj->pre_patch_done = false;
+}
+
+/* ---- redirection of an object's functions ---- */
+
+/*
+ * With transition set, the entries go on the stacks without anybody
+ * using them yet; the caller clears the flags when tasks may switch.
+ */
+static int object_patch(struct shunt_object *obj, bool transition,
+			char *err, size_t errlen)
+{
+	enum shunt_redirect how = obj->patch->opts.redirect;
+	struct shunt_func *func;
+	int ret;
+
+	shunt_for_each_func(obj, func) {
+		func->transition = transition;
+		ret = shunt_redirect_push(func, how, err, errlen);
+		if (ret)
+			return ret;	/* the caller unpatches what got pushed */
+	}
+	obj->patched = true;
+	return 0;
+}
+
+static void object_unpatch(struct shunt_object *obj)
+{
+	struct shunt_func *func;
+
+	shunt_for_each_func(obj, func) {
+		shunt_redirect_pop(func);
+		func->transition = false;
+	}
+	obj->patched = false;
+}
+
+static void patch_end_transition(struct shunt_patch *patch)
+{
+	struct shunt_object *obj;
+	struct shunt_func *func;
+
+	/* pairs with smp_rmb() in the handler */
+	smp_wmb();
+	shunt_for_each_object(patch, obj)
+		shunt_for_each_func(obj, func)
+			WRITE_ONCE(func->transition, false);
+}
+
+/* ---- enable ---- */
+
+static bool object_loaded(const struct shunt_object *obj)
+{
+	return shunt_object_is_vmlinux(obj) || obj->mod;
+}
+
+/* Undo a failed apply: nobody has used the new code yet. */
+static void patch_cancel(struct shunt_patch *patch)
+{
+	struct shunt_object *obj;
+
+	shunt_for_each_object(patch, obj)
+		object_unpatch(obj);
+	shunt_redirect_sync();
+	shunt_for_each_object(patch, obj)
+		object_post_unpatch(obj);
+}
+
+/*
+ * Resolve every loaded object before any callback runs, so that a wrong
+ * symbol fails the apply with nothing called and nothing changed.
+ */
+static int patch_resolve(struct shunt_patch *patch, char *err, size_t errlen)
+{
+	struct shunt_object *obj;
+	int ret;
+
+	shunt_for_each_object(patch, obj) {
+		struct module *mod = NULL;
+
+		if (!shunt_object_is_vmlinux(obj)) {
+			mod = object_target(obj);
+			if (!mod)
+				continue;	/* patched when it loads */
+		}
+		ret = object_resolve(obj, mod, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* pre_patch and redirection of each loaded object, in object order */
+static int patch_prepare(struct shunt_patch *patch, char *err, size_t errlen)
+{
+	struct shunt_object *obj;
+	int ret;
+
+	shunt_for_each_object(patch, obj) {
+		if (!object_loaded(obj))
+			continue;
+		ret = object_pre_patch(obj);
+		if (ret) {
+			snprintf(err, errlen,
+				 "pre-patch callback failed for object '%s': %d",
+				 obj->name, ret);
+			return ret;
+		}
+		ret = object_patch(obj, true, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int __shunt_enable_patch(struct klp_patch *kpatch,
+				const struct shunt_options *opts,
+				char *err, size_t errlen)
+{
+	struct shunt_object *obj;
+	struct shunt_patch *patch;
+	int ret;
+
+	patch = patch_build(kpatch, opts, err, errlen, &ret);
+	if (!patch)
+		return ret;
+	if (patch->replace) {
+		snprintf(err, errlen,
+			 "atomic replace (klp_patch.replace) is not supported by shunt yet");
+		ret = -EOPNOTSUPP;
+		goto out_free;
+	}
+	ret = patch_resolve(patch, err, errlen);
+	if (ret)
+		goto out_free;
+	if (!try_module_get(patch->mod)) {
+		snprintf(err, errlen, "patch module is going away");
+		ret = -ENODEV;
+		goto out_free;
+	}
+	patch->seq = ++shunt_seq;
+	patch->state = SHUNT_PATCH_APPLYING;
+	ret = shunt_sysfs_add_patch(patch);
+	if (ret) {
+		snprintf(err, errlen, "cannot create its sysfs directory: %d",
+			 ret);
+		goto out_put;
+	}
+
+	pr_info("'%s': enabling patch (consistency %s, redirect %s)\n",
+		patch->mod->name, shunt_consistency_name(opts->consistency),
+		shunt_redirect_name(opts->redirect));
+	trace_shunt_patch_enable(patch->mod->name,
+				 shunt_consistency_name(opts->consistency),
+				 shunt_redirect_name(opts->redirect));
+
+	ret = patch_prepare(patch, err, errlen);
+	if (ret) {
+		patch_cancel(patch);
+		shunt_sysfs_del_patch(patch);
+		goto out_put;
+	}
+
+	/* immediate: every task uses the new functions from now on */
+	patch_end_transition(patch);
+	shunt_for_each_object(patch, obj)
+		if (object_loaded(obj))
+			object_post_patch(obj);
+
+	patch->state = SHUNT_PATCH_APPLIED;
+	list_add_tail(&patch->node, &shunt_patches);
+	__module_get(THIS_MODULE);
+	pr_info("'%s': patching complete\n", patch->mod->name);
+	return 0;
+
+out_put:
+	module_put(patch->mod);
+out_free:
+	patch_free(patch);
+	return ret;
+}
+
+/*
+ * A claimed module's klp_enable_patch() lands here (route.c), in the
+ * module's init. Failing makes the module load fail, as it would with
+ * the kernel's livepatch; the reason is kept in the claim for the loader.
+ */
+int shunt_enable_patch(struct klp_patch *kpatch)
+{
+	struct shunt_options opts;
+	char err[256] = "";
+	const char *name;
+	int ret;
+
+	if (!kpatch || !kpatch->mod || !kpatch->objs)
+		return -EINVAL;
+	name = kpatch->mod->name;
+
+	if (shunt_claim_options(name, &opts)) {
+		snprintf(err, sizeof(err), "patch module is not claimed");
+		ret = -EINVAL;
+	} else if (!kpatch->mod->klp) {
+		snprintf(err, sizeof(err),
+			 "not a livepatch module (no MODULE_INFO(livepatch, \"Y\"))");
+		ret = -EINVAL;
+	} else {
+		mutex_lock(&shunt_mutex);
+		ret = __shunt_enable_patch(kpatch, &opts, err, sizeof(err));
+		mutex_unlock(&shunt_mutex);
+	}
+
+	if (ret)
+		pr_err("'%s': %s (%d)\n", name, err, ret);
+	shunt_claim_set_result(name, ret, err);
+	trace_shunt_patch_enabled(name, ret);
+	return ret;
+}
+
+/* ---- revert and release ---- */
+
+#define SHUNT_RELEASE_RETRY_MS	100
+#define SHUNT_RELEASE_RETRY_MAX_MS	2000
+
+/*
+ * A reverted patch's module can go once no task can be inside its code:
+ * synchronize_rcu_tasks() waits out tasks preempted in a trampoline that
+ * had already chosen the new function; then every stack is checked.
+ * Tasks still sleeping in the module's code delay the release; they are
+ * listed in the patch's 'blocked' file until they leave.
+ */
+static void patch_release_work(struct work_struct *work)
+{
+	struct shunt_patch *patch = container_of(to_delayed_work(work),
+						 struct shunt_patch,
+						 release_work);
+	struct module *mod = patch->mod;
+	struct shunt_range text = {
+		.start = (unsigned long)mod->mem[MOD_TEXT].base,
+		.end = (unsigned long)mod->mem[MOD_TEXT].base +
+		       mod->mem[MOD_TEXT].size,
+	};
+	unsigned long delay;
+	int ret;
+
+	synchronize_rcu_tasks();
+	mutex_lock(&shunt_mutex);
+	ret = shunt_stack_check_all(&text, 1, patch->blocked,
+				    sizeof(patch->blocked));
+	trace_shunt_module_release(mod->name, ret);
+	if (ret) {
+		if (patch->release_tries++ == 10)
+			pr_info("'%s': module still in use, release waits for: %s",
+				mod->name, patch->blocked);
+		mutex_unlock(&shunt_mutex);
+		delay = min(SHUNT_RELEASE_RETRY_MS * patch->release_tries,
+			    (unsigned long)SHUNT_RELEASE_RETRY_MAX_MS);
+		queue_delayed_work(shunt_wq, &patch->release_work,
+				   msecs_to_jiffies(delay));
+		return;
+	}
+	list_del(&patch->node);
+	mutex_unlock(&shunt_mutex);
+
+	/* outside shunt_mutex: removal waits for sysfs writers, who take it */
+	shunt_sysfs_del_patch(patch);
+
+	pr_info("'%s': module released\n", mod->name);
+	module_put(mod);
+	patch_free(patch);
+	/* the workqueue is drained before our module can go */
+	module_put(THIS_MODULE);
+}
+
+/* enabled written 0: called under shunt_mutex from sysfs */
+int shunt_revert_patch(struct shunt_patch *patch)
+{
+	struct shunt_object *obj;
+
+	if (patch->state != SHUNT_PATCH_APPLIED)
+		return -EBUSY;
+
+	pr_info("'%s': reverting patch\n", patch->mod->name);
+	trace_shunt_patch_revert(patch->mod->name,
+				 shunt_consistency_name(patch->opts.consistency),
+				 shunt_redirect_name(patch->opts.redirect));
+	patch->state = SHUNT_PATCH_REVERTING;
+	shunt_for_each_object(patch, obj)
+		if (obj->patched)
+			object_pre_unpatch(obj);
+	shunt_for_each_object(patch, obj)
+		if (obj->patched)
+			object_unpatch(obj);
+	shunt_redirect_sync();
+	shunt_for_each_object(patch, obj)
+		if (object_loaded(obj))
+			object_post_unpatch(obj);
+	pr_info("'%s': unpatching complete\n", patch->mod->name);
+
+	patch->state = SHUNT_PATCH_RELEASING;
+	INIT_DELAYED_WORK(&patch->release_work, patch_release_work);
+	queue_delayed_work(shunt_wq, &patch->release_work, 0);
+	return 0;
+}
+
+/* ---- target modules coming and going ---- */
+
+/* Unpatch obj of an applied patch because its module goes away. */
+static void object_going(struct shunt_object *obj)
+{
+	if (obj->patched) {
+		object_pre_unpatch(obj);
+		object_unpatch(obj);
+		/* entries may be pushed again if the module comes back */
+		shunt_redirect_sync();
+		object_post_unpatch(obj);
+	}
+	object_forget_target(obj);
+}
+
+static int object_coming(struct shunt_object *obj, struct module *mod)
+{
+	char err[256] = "";
+	int ret;
+
+	ret = object_resolve(obj, mod, err, sizeof(err));
+	if (!ret) {
+		ret = object_pre_patch(obj);
+		if (ret)
+			snprintf(err, sizeof(err),
+				 "pre-patch callback failed for object '%s': %d",
+				 obj->name, ret);
+	}
+	if (!ret) {
+		ret = object_patch(obj, false, err, sizeof(err));
+		if (ret) {
+			object_unpatch(obj);
+			shunt_redirect_sync();
+			object_post_unpatch(obj);
+		}
+	}
+	if (ret) {
+		pr_err("'%s': %s (%d); refusing to load module '%s'\n",
+		       obj->patch->mod->name, err, ret, mod->name);
+		object_forget_target(obj);
+		return ret;
+	}
+	object_post_patch(obj);
+	return 0;
+}
+
+/* Unpatch mod's objects in the patches before 'last' (NULL: all). */
+static void module_unpatch_until(struct module *mod, struct shunt_patch *last)
+{
+	struct shunt_object *obj;
+	struct shunt_patch *patch;
+
+	list_for_each_entry(patch, &shunt_patches, node) {
+		if (patch == last)
+			break;
+		shunt_for_each_object(patch, obj)
+			if (obj->desc->name && !strcmp(obj->name, mod->name))
+				object_going(obj);
+	}
+}
+
+static int shunt_module_coming(struct module *mod)
+{
+	struct shunt_coming *coming;
+	struct shunt_object *obj;
+	struct shunt_patch *patch;
+	int ret;
+
+	coming = kzalloc(sizeof(*coming), GFP_KERNEL);
+	if (!coming)
+		return -ENOMEM;
+	coming->mod = mod;
+
+	mutex_lock(&shunt_mutex);
+	list_add(&coming->node, &shunt_coming_modules);
+	list_for_each_entry(patch, &shunt_patches, node) {
+		if (patch->state != SHUNT_PATCH_APPLIED)
+			continue;
+		shunt_for_each_object(patch, obj) {
+			if (!obj->desc->name || strcmp(obj->name, mod->name) ||
+			    obj->patched)
+				continue;
+			ret = object_coming(obj, mod);
+			if (ret) {
+				module_unpatch_until(mod, patch);
+				coming_forget(mod);
+				mutex_unlock(&shunt_mutex);
+				return ret;
+			}
+		}
+	}
+	mutex_unlock(&shunt_mutex);
+	return 0;
+}
+
+static void shunt_module_going(struct module *mod)
+{
+	mutex_lock(&shunt_mutex);
+	coming_forget(mod);
+	module_unpatch_until(mod, NULL);
+	mutex_unlock(&shunt_mutex);
+}
+
+static int shunt_module_notify(struct notifier_block *nb,
+			       unsigned long action, void *data)
+{
+	struct module *mod = data;
+
+	switch (action) {
+	case MODULE_STATE_COMING:
+		return notifier_from_errno(shunt_module_coming(mod));
+	case MODULE_STATE_LIVE:
+		mutex_lock(&shunt_mutex);
+		coming_forget(mod);
+		mutex_unlock(&shunt_mutex);
+		break;
+	case MODULE_STATE_GOING:
+		shunt_module_going(mod);
+		break;
+	}
+	return NOTIFY_OK;
+}
+
+/*
+ * Last among the COMING notifiers: once ours has run, a failing load
+ * still tells us GOING.
+ */
+static struct notifier_block shunt_module_nb = {
+	.notifier_call = shunt_module_notify,
+	.priority = INT_MIN,
+};
+
+int shunt_core_init(void)
+{
+	int ret;
+
+	shunt_wq = alloc_workqueue("shunt", WQ_UNBOUND, 0);
+	if (!shunt_wq)
+		return -ENOMEM;
+	ret = register_module_notifier(&shunt_module_nb);
+	if (ret)
+		destroy_workqueue(shunt_wq);
+	return ret;
+}
+
+void shunt_core_exit(void)
+{
+	unregister_module_notifier(&shunt_module_nb);
+	/* no patch is left (each pins us); drain the last release work */
+	destroy_workqueue(shunt_wq);
+}

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/shunt/<patch>/<object>/<function,sympos>, mirroring
+ * /sys/kernel/livepatch. The kobjects are embedded in the shim's own
+ * structures, whose memory they free when the last reference goes.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "shunt.h"
+#include "shunt_abi.h"
+
+static const char * const shunt_state_names[] = {
+	[SHUNT_PATCH_APPLYING] = "applying",
+	[SHUNT_PATCH_APPLIED] = "applied",
+	[SHUNT_PATCH_REVERTING] = "reverting",
+	[SHUNT_PATCH_RELEASING] = "releasing",
+};
+
+#define to_patch(k) container_of(k, struct shunt_patch, kobj)
+#define to_object(k) container_of(k, struct shunt_object, kobj)
+#define to_func(k) container_of(k, struct shunt_func, kobj)
+
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  READ_ONCE(to_patch(kobj)->state) <= SHUNT_PATCH_APPLIED);
+}
+
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct shunt_patch *patch = to_patch(kobj);
+	bool enabled;
+	int ret;
+
+	ret = kstrtobool(buf, &enabled);
+	if (ret)
+		return ret;
+
+	mutex_lock(&shunt_mutex);
+	if (enabled || patch->state != SHUNT_PATCH_APPLIED)
+		ret = -EINVAL;	/* no re-enabling, already going */
+	else
+		ret = shunt_revert_patch(patch);
+	mutex_unlock(&shunt_mutex);
+	return ret ? ret : count;
+}
+
+static ssize_t transition_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  READ_ONCE(to_patch(kobj)->state) != SHUNT_PATCH_APPLIED);
+}
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  shunt_state_names[READ_ONCE(to_patch(kobj)->state)]);
+}
+
+static ssize_t seq_show(struct kobject *kobj, struct kobj_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_patch(kobj)->seq);
+}
+
+static ssize_t replace_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_patch(kobj)->replace);
+}
+
+static ssize_t consistency_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  shunt_consistency_name(to_patch(kobj)->opts.consistency));
+}
+
+static ssize_t redirect_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  shunt_redirect_name(to_patch(kobj)->opts.redirect));
+}
+
+static ssize_t blocked_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct shunt_patch *patch = to_patch(kobj);
+	ssize_t len;
+
+	mutex_lock(&shunt_mutex);
+	len = patch->state == SHUNT_PATCH_APPLIED ? 0 :
+	      sysfs_emit(buf, "%s", patch->blocked);
+	mutex_unlock(&shunt_mutex);
+	return len;
+}
+
+static struct kobj_attribute enabled_attr = __ATTR(enabled, 0644,
+						   enabled_show, enabled_store);
+static struct kobj_attribute transition_attr = __ATTR_RO(transition);
+static struct kobj_attribute state_attr = __ATTR_RO(state);
+static struct kobj_attribute seq_attr = __ATTR_RO(seq);
+static struct kobj_attribute replace_attr = __ATTR_RO(replace);
+static struct kobj_attribute consistency_attr = __ATTR_RO(consistency);
+static struct kobj_attribute redirect_attr = __ATTR_RO(redirect);
+static struct kobj_attribute blocked_attr = __ATTR_RO(blocked);
+
+static struct attribute *shunt_patch_attrs[] = {
+	&enabled_attr.attr,
+	&transition_attr.attr,
+	&state_attr.attr,
+	&seq_attr.attr,
+	&replace_attr.attr,
+	&consistency_attr.attr,
+	&redirect_attr.attr,
+	&blocked_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(shunt_patch);
+
+static ssize_t patched_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_object(kobj)->patched));
+}
+
+static struct kobj_attribute patched_attr = __ATTR_RO(patched);
+static struct attribute *shunt_object_attrs[] = {
+	&patched_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(shunt_object);
+
+static ssize_t new_func_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%ps\n", to_func(kobj)->desc->new_func);
+}
+
+static struct kobj_attribute new_func_attr = __ATTR_RO(new_func);
+static struct attribute *shunt_func_attrs[] = {
+	&new_func_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(shunt_func);
+
+static void shunt_patch_release(struct kobject *kobj)
+{
+	kfree(to_patch(kobj));
+}
+
+static void shunt_object_release(struct kobject *kobj)
+{
+	kfree(to_object(kobj));
+}
+
+static void shunt_func_release(struct kobject *kobj)
+{
+	kfree(to_func(kobj));
+}
+
+static const struct kobj_type shunt_patch_ktype = {
+	.release = shunt_patch_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = shunt_patch_groups,
+};
+
+static const struct kobj_type shunt_object_ktype = {
+	.release = shunt_object_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = shunt_object_groups,
+};
+
+static const struct kobj_type shunt_func_ktype = {
+	.release = shunt_func_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = shunt_func_groups,
+};
+
+void shunt_sysfs_init_patch(struct shunt_patch *patch)
+{
+	kobject_init(&patch->kobj, &shunt_patch_ktype);
+}
+
+void shunt_sysfs_init_object(struct shunt_object *obj)
+{
+	kobject_init(&obj->kobj, &shunt_object_ktype);
+}
+
+void shunt_sysfs_init_func(struct shunt_func *func)
+{
+	kobject_init(&func->kobj, &shunt_func_ktype);
+}
+
+int shunt_sysfs_add_patch(struct shunt_patch *patch)
+{
+	struct shunt_object *obj;
+	struct shunt_func *func;
+	int ret;
+
+	ret = kobject_add(&patch->kobj, shunt_root_kobj, "%s", patch->mod->name);
+	if (ret)
+		return ret;
+	shunt_for_each_object(patch, obj) {
+		ret = kobject_add(&obj->kobj, &patch->kobj, "%s", obj->name);
+		if (ret)
+			goto err;
+		shunt_for_each_func(obj, func) {
+			ret = kobject_add(&func->kobj, &obj->kobj, "%s,%lu",
+					  func->desc->old_name, func->sympos);
+			if (ret)
+				goto err;
+		}
+	}
+	return 0;
+err:
+	shunt_sysfs_del_patch(patch);
+	return ret;
+}
+
+static void shunt_kobject_del(struct kobject *kobj)
+{
+	if (kobj->state_in_sysfs)
+		kobject_del(kobj);
+}
+
+void shunt_sysfs_del_patch(struct shunt_patch *patch)
+{
+	struct shunt_object *obj;
+	struct shunt_func *func;
+
+	shunt_for_each_object(patch, obj) {
+		shunt_for_each_func(obj, func)
+			shunt_kobject_del(&func->kobj);
+		shunt_kobject_del(&obj->kobj);
+	}
+	shunt_kobject_del(&patch->kobj);
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * shunt:* tracepoints, visible in tracefs (events/shunt/) and to perf and
+ * BPF: the life of a patch and of each redirected function.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM shunt
+
+#if !defined(SHUNT_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define SHUNT_TRACE_H
+
+#include <linux/tracepoint.h>
+
+DECLARE_EVENT_CLASS(shunt_patch_event,
+	TP_PROTO(const char *patch, const char *consistency,
+		 const char *redirect),
+	TP_ARGS(patch, consistency, redirect),
+	TP_STRUCT__entry(
+		__string(patch, patch)
+		__string(consistency, consistency)
+		__string(redirect, redirect)
+	),
+	TP_fast_assign(
+		__assign_str(patch);
+		__assign_str(consistency);
+		__assign_str(redirect);
+	),
+	TP_printk("patch=%s consistency=%s redirect=%s", __get_str(patch),
+		  __get_str(consistency), __get_str(redirect))
+);
+
+/* a claimed module's klp_enable_patch() reached the shim */
+DEFINE_EVENT(shunt_patch_event, shunt_patch_enable,
+	TP_PROTO(const char *patch, const char *consistency,
+		 const char *redirect),
+	TP_ARGS(patch, consistency, redirect));
+
+/* the patch was asked to go (enabled written 0) */
+DEFINE_EVENT(shunt_patch_event, shunt_patch_revert,
+	TP_PROTO(const char *patch, const char *consistency,
+		 const char *redirect),
+	TP_ARGS(patch, consistency, redirect));
+
+DECLARE_EVENT_CLASS(shunt_patch_result,
+	TP_PROTO(const char *patch, int ret),
+	TP_ARGS(patch, ret),
+	TP_STRUCT__entry(
+		__string(patch, patch)
+		__field(int, ret)
+	),
+	TP_fast_assign(
+		__assign_str(patch);
+		__entry->ret = ret;
+	),
+	TP_printk("patch=%s ret=%d", __get_str(patch), __entry->ret)
+);
+
+/* applying ended: ret 0 applied, else the error */
+DEFINE_EVENT(shunt_patch_result, shunt_patch_enabled,
+	TP_PROTO(const char *patch, int ret),
+	TP_ARGS(patch, ret));
+
+/* the patch module was released (ret 0) or is still held (ret < 0) */
+DEFINE_EVENT(shunt_patch_result, shunt_module_release,
+	TP_PROTO(const char *patch, int ret),
+	TP_ARGS(patch, ret));
+
+DECLARE_EVENT_CLASS(shunt_func_event,
+	TP_PROTO(const char *patch, const char *func, unsigned long addr,
+		 const char *object),
+	TP_ARGS(patch, func, addr, object),
+	TP_STRUCT__entry(
+		__string(patch, patch)
+		__string(func, func)
+		__string(object, object)
+		__field(unsigned long, addr)
+	),
+	TP_fast_assign(
+		__assign_str(patch);
+		__assign_str(func);
+		__assign_str(object);
+		__entry->addr = addr;
+	),
+	TP_printk("patch=%s object=%s func=%s", __get_str(patch),
+		  __get_str(object), __get_str(func))
+);
+
+/* an entry of the patch was put on the function's stack */
+DEFINE_EVENT(shunt_func_event, shunt_func_redirect,
+	TP_PROTO(const char *patch, const char *func, unsigned long addr,
+		 const char *object),
+	TP_ARGS(patch, func, addr, object));
+
+/* an entry of the patch was taken off the function's stack */
+DEFINE_EVENT(shunt_func_event, shunt_func_restore,
+	TP_PROTO(const char *patch, const char *func, unsigned long addr,
+		 const char *object),
+	TP_ARGS(patch, func, addr, object));
+
+#endif /* SHUNT_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>
