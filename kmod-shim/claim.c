@@ -187,18 +187,37 @@ ssize_t shunt_claim_show(char *buf)
 
 static int claim_parse_option(struct shunt_options *opts, const char *opt)
 {
+	const char *v;
+
 	if (!strcmp(opt, "redirect=" SHUNT_REDIRECT_FTRACE))
 		opts->redirect = SHUNT_REDIRECT_FTRACE_ID;
 	else if (!strcmp(opt, "redirect=" SHUNT_REDIRECT_KPROBE))
 		opts->redirect = SHUNT_REDIRECT_KPROBE_ID;
 	else if (!strcmp(opt, "consistency=" SHUNT_CONSISTENCY_IMMEDIATE))
 		opts->consistency = SHUNT_CONSISTENCY_IMMEDIATE_ID;
+	else if (!strcmp(opt, "consistency=" SHUNT_CONSISTENCY_PER_TASK))
+		opts->consistency = SHUNT_CONSISTENCY_PER_TASK_ID;
+	else if (!strcmp(opt, "consistency=" SHUNT_CONSISTENCY_STOP_MACHINE))
+		opts->consistency = SHUNT_CONSISTENCY_STOP_MACHINE_ID;
 	else if (!strcmp(opt, "replace=0"))
 		opts->replace = 0;
 	else if (!strcmp(opt, "replace=1"))
 		opts->replace = 1;
-	else
+	else if (str_has_prefix(opt, "stop-retries="))
+		return kstrtouint(opt + 13, 10, &opts->stop_retries);
+	else if ((v = str_has_prefix(opt, "immediate-func=") ? opt + 15 : NULL)) {
+		/* kept as ",f1,f2," so that a lookup is one strstr() */
+		size_t used = strlen(opts->immediate_funcs);
+
+		if (!*v || used + strlen(v) + 2 >= sizeof(opts->immediate_funcs))
+			return -EINVAL;
+		if (!used)
+			strcpy(opts->immediate_funcs, ",");
+		strcat(opts->immediate_funcs, v);
+		strcat(opts->immediate_funcs, ",");
+	} else {
 		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -214,8 +233,9 @@ static int claim_cmd_claim(char **args, int nargs)
 		return -ENOMEM;
 	strscpy(c->name, args[0], sizeof(c->name));
 	c->opts.redirect = SHUNT_REDIRECT_FTRACE_ID;
-	c->opts.consistency = SHUNT_CONSISTENCY_IMMEDIATE_ID;
+	c->opts.consistency = SHUNT_CONSISTENCY_PER_TASK_ID;
 	c->opts.replace = -1;
+	c->opts.stop_retries = 5;
 	for (i = 1; i < nargs; i++) {
 		if (claim_parse_option(&c->opts, args[i])) {
 			pr_err("claim '%s': unknown option '%s'\n", c->name, args[i]);
@@ -274,7 +294,7 @@ static int claim_cmd_unclaim(char **args, int nargs)
 	return 0;
 }
 
-#define CLAIM_MAX_ARGS 8
+#define CLAIM_MAX_ARGS 24
 
 static int claim_exec_line(char *line)
 {

@@ -106,30 +106,40 @@ int shunt_verify_symbol(unsigned long addr, const char *name,
 {
 	char buf[KSYM_SYMBOL_LEN];
 	size_t nlen = strlen(name);
-	const char *p, *mod;
+	const char *mod;
 
 	sprint_symbol(buf, addr);
 	if (strncmp(buf, name, nlen) || strncmp(buf + nlen, "+0x0/0x", 7))
 		return -EINVAL;
-	p = buf + nlen + 7;
-	if (kstrtoul(p, 16, size)) {
-		char num[24];
-		size_t n = strcspn(p, " ");
-
-		if (n >= sizeof(num))
+	mod = strchr(buf, '[');
+	if (!modname) {
+		if (mod)
 			return -EINVAL;
-		memcpy(num, p, n);
-		num[n] = '\0';
-		if (kstrtoul(num, 16, size))
-			return -EINVAL;
-	}
-	mod = strchr(p, '[');
-	if (!modname)
-		return mod ? -EINVAL : 0;
-	if (!mod || strncmp(mod + 1, modname, strlen(modname)) ||
-	    mod[1 + strlen(modname)] != ']')
+	} else if (!mod || strncmp(mod + 1, modname, strlen(modname)) ||
+		   mod[1 + strlen(modname)] != ']') {
 		return -EINVAL;
-	return 0;
+	}
+	return shunt_symbol_size(addr, size);
+}
+
+/* kallsyms_lookup_size_offset() is not exported: parse sprint_symbol(). */
+int shunt_symbol_size(unsigned long addr, unsigned long *size)
+{
+	char buf[KSYM_SYMBOL_LEN], num[24];
+	const char *p;
+	size_t n;
+
+	sprint_symbol(buf, addr);
+	p = strstr(buf, "+0x0/0x");
+	if (!p)
+		return -EINVAL;
+	p += 7;
+	n = strcspn(p, " ");
+	if (n >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, p, n);
+	num[n] = '\0';
+	return kstrtoul(num, 16, size);
 }
 
 /*
@@ -137,7 +147,9 @@ int shunt_verify_symbol(unsigned long addr, const char *name,
  * walk of arch_stack_walk_reliable() on the exported unwinder API. The
  * caller makes sure the task cannot run, and that its stack cannot be
  * freed meanwhile (put_task_stack() is not exported either, so we cannot
- * pin it): under stop_machine() nothing runs that could free it. Returns
+ * pin it): a task that is current, blocked under our hold of its
+ * pi_lock, about to be switched in, or stopped by stop_machine() cannot
+ * exit. Returns
  * 0 when every frame was read, -EINVAL when the stack cannot be trusted.
  */
 int shunt_stack_walk_reliable(struct task_struct *task, shunt_stack_fn fn,

@@ -12,6 +12,7 @@
 #include "shunt.h"
 #include "shunt_abi.h"
 #include "trace.h"
+#include "transition.h"
 
 DEFINE_MUTEX(shunt_mutex);
 LIST_HEAD(shunt_patches);
@@ -99,6 +100,22 @@ static void patch_free(struct shunt_patch *patch)
 	kobject_put(&patch->kobj);
 }
 
+static bool patch_func_immediate(struct shunt_patch *patch, const char *name)
+{
+	const char *list = patch->opts.immediate_funcs;
+	const char *p = list;
+	size_t n = strlen(name);
+
+	if (patch->opts.consistency == SHUNT_CONSISTENCY_IMMEDIATE_ID)
+		return true;
+	while ((p = strstr(p, name)) != NULL) {
+		if (p > list && p[-1] == ',' && p[n] == ',')
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 static int patch_add_object(struct shunt_patch *patch,
 			    const struct klp_object *kobj, char *err,
 			    size_t errlen)
@@ -160,6 +177,7 @@ static int patch_add_object(struct shunt_patch *patch,
 		func->desc = kfunc;
 		func->obj = obj;
 		func->sympos = kfunc->old_sympos ? kfunc->old_sympos : 1;
+		func->immediate = patch_func_immediate(patch, kfunc->old_name);
 		shunt_sysfs_init_func(func);
 		list_add_tail(&func->node, &obj->funcs);
 	}
@@ -232,6 +250,13 @@ static int object_resolve(struct shunt_object *obj, struct module *mod,
 			return -EINVAL;
 		}
 		func->old_addr = addr;
+		if (shunt_symbol_size((unsigned long)func->desc->new_func,
+				      &func->new_size)) {
+			snprintf(err, errlen,
+				 "function '%s': its replacement %ps has no symbol size",
+				 name, func->desc->new_func);
+			return -EINVAL;
+		}
 	}
 	obj->mod = mod;
 	return 0;
@@ -304,7 +329,7 @@ static int object_patch(struct shunt_object *obj, bool transition,
 	int ret;
 
 	shunt_for_each_func(obj, func) {
-		func->transition = transition;
+		func->transition = transition && !func->immediate;
 		ret = shunt_redirect_push(func, how, err, errlen);
 		if (ret)
 			return ret;	/* the caller unpatches what got pushed */
@@ -324,18 +349,6 @@ static void object_unpatch(struct shunt_object *obj)
 	obj->patched = false;
 }
 
-static void patch_end_transition(struct shunt_patch *patch)
-{
-	struct shunt_object *obj;
-	struct shunt_func *func;
-
-	/* pairs with smp_rmb() in the handler */
-	smp_wmb();
-	shunt_for_each_object(patch, obj)
-		shunt_for_each_func(obj, func)
-			WRITE_ONCE(func->transition, false);
-}
-
 /* ---- enable ---- */
 
 static bool object_loaded(const struct shunt_object *obj)
@@ -343,8 +356,8 @@ static bool object_loaded(const struct shunt_object *obj)
 	return shunt_object_is_vmlinux(obj) || obj->mod;
 }
 
-/* Undo a failed apply: nobody has used the new code yet. */
-static void patch_cancel(struct shunt_patch *patch)
+/* Take the patch's entries off, then post_unpatch: nobody uses them. */
+static void patch_unpatch(struct shunt_patch *patch)
 {
 	struct shunt_object *obj;
 
@@ -352,7 +365,8 @@ static void patch_cancel(struct shunt_patch *patch)
 		object_unpatch(obj);
 	shunt_redirect_sync();
 	shunt_for_each_object(patch, obj)
-		object_post_unpatch(obj);
+		if (object_loaded(obj))
+			object_post_unpatch(obj);
 }
 
 /*
@@ -379,7 +393,10 @@ static int patch_resolve(struct shunt_patch *patch, char *err, size_t errlen)
 	return 0;
 }
 
-/* pre_patch and redirection of each loaded object, in object order */
+/*
+ * pre_patch and redirection of each loaded object, in object order. The
+ * entries go on in transition: no task uses them before it switches.
+ */
 static int patch_prepare(struct shunt_patch *patch, char *err, size_t errlen)
 {
 	struct shunt_object *obj;
@@ -402,11 +419,87 @@ static int patch_prepare(struct shunt_patch *patch, char *err, size_t errlen)
 	return 0;
 }
 
+static void patch_set_transition(struct shunt_patch *patch, bool on)
+{
+	struct shunt_object *obj;
+	struct shunt_func *func;
+
+	/* pairs with smp_rmb() in the handler */
+	smp_wmb();
+	shunt_for_each_object(patch, obj)
+		shunt_for_each_func(obj, func)
+			if (func->ops && !func->immediate)
+				WRITE_ONCE(func->transition, on);
+}
+
+static void patch_release_work(struct work_struct *work);
+
+static void patch_release(struct shunt_patch *patch)
+{
+	patch->state = SHUNT_PATCH_RELEASING;
+	INIT_DELAYED_WORK(&patch->release_work, patch_release_work);
+	queue_delayed_work(shunt_wq, &patch->release_work, 0);
+}
+
+/*
+ * Every task got to target (transition.c, under shunt_mutex): finish
+ * patching, or unpatching (also when a patching transition was reversed).
+ */
+void shunt_patch_transition_done(struct shunt_patch *patch, int target)
+{
+	struct shunt_object *obj;
+
+	if (target == SHUNT_PATCHED) {
+		patch_set_transition(patch, false);
+		shunt_redirect_sync();
+		shunt_for_each_object(patch, obj)
+			if (object_loaded(obj))
+				object_post_patch(obj);
+		patch->state = SHUNT_PATCH_APPLIED;
+		pr_info("'%s': patching complete\n", patch->mod->name);
+		return;
+	}
+	patch_unpatch(patch);
+	pr_info("'%s': unpatching complete\n", patch->mod->name);
+	patch_release(patch);
+}
+
+/* stop-machine gives up: put the patch back where it was */
+static void patch_undo_stop_machine(struct shunt_patch *patch, int target)
+{
+	struct shunt_object *obj;
+
+	shunt_transition_cancel();
+	if (target == SHUNT_UNPATCHED) {
+		patch_set_transition(patch, false);
+		shunt_redirect_sync();
+		/* like a reversed unpatch: the patch is whole again */
+		shunt_for_each_object(patch, obj)
+			if (object_loaded(obj))
+				object_post_patch(obj);
+		patch->state = SHUNT_PATCH_APPLIED;
+		patch->enabled = true;
+	}
+}
+
+/* start the prepared transition in the patch's consistency model */
+static int patch_start_transition(struct shunt_patch *patch, char *err,
+				  size_t errlen)
+{
+	int ret;
+
+	if (patch->opts.consistency == SHUNT_CONSISTENCY_STOP_MACHINE_ID)
+		return shunt_transition_stop_machine(err, errlen);
+	ret = shunt_transition_start();
+	if (ret)
+		snprintf(err, errlen, "cannot start the transition: %d", ret);
+	return ret;
+}
+
 static int __shunt_enable_patch(struct klp_patch *kpatch,
 				const struct shunt_options *opts,
 				char *err, size_t errlen)
 {
-	struct shunt_object *obj;
 	struct shunt_patch *patch;
 	int ret;
 
@@ -422,13 +515,20 @@ static int __shunt_enable_patch(struct klp_patch *kpatch,
 	ret = patch_resolve(patch, err, errlen);
 	if (ret)
 		goto out_free;
+	ret = shunt_transition_prepare(patch, SHUNT_PATCHED);
+	if (ret) {
+		snprintf(err, errlen,
+			 "another patch is in transition; try again when it is done");
+		goto out_free;
+	}
 	if (!try_module_get(patch->mod)) {
 		snprintf(err, errlen, "patch module is going away");
 		ret = -ENODEV;
-		goto out_free;
+		goto out_cancel;
 	}
 	patch->seq = ++shunt_seq;
 	patch->state = SHUNT_PATCH_APPLYING;
+	patch->enabled = true;
 	ret = shunt_sysfs_add_patch(patch);
 	if (ret) {
 		snprintf(err, errlen, "cannot create its sysfs directory: %d",
@@ -444,26 +544,24 @@ static int __shunt_enable_patch(struct klp_patch *kpatch,
 				 shunt_redirect_name(opts->redirect));
 
 	ret = patch_prepare(patch, err, errlen);
-	if (ret) {
-		patch_cancel(patch);
-		shunt_sysfs_del_patch(patch);
-		goto out_put;
-	}
-
-	/* immediate: every task uses the new functions from now on */
-	patch_end_transition(patch);
-	shunt_for_each_object(patch, obj)
-		if (object_loaded(obj))
-			object_post_patch(obj);
-
-	patch->state = SHUNT_PATCH_APPLIED;
+	if (ret)
+		goto out_unpatch;
 	list_add_tail(&patch->node, &shunt_patches);
+	ret = patch_start_transition(patch, err, errlen);
+	if (ret) {
+		list_del(&patch->node);
+		goto out_unpatch;
+	}
 	__module_get(THIS_MODULE);
-	pr_info("'%s': patching complete\n", patch->mod->name);
 	return 0;
 
+out_unpatch:
+	patch_unpatch(patch);
+	shunt_sysfs_del_patch(patch);
 out_put:
 	module_put(patch->mod);
+out_cancel:
+	shunt_transition_cancel();
 out_free:
 	patch_free(patch);
 	return ret;
@@ -473,6 +571,7 @@ out_free:
  * A claimed module's klp_enable_patch() lands here (route.c), in the
  * module's init. Failing makes the module load fail, as it would with
  * the kernel's livepatch; the reason is kept in the claim for the loader.
+ * Like klp_enable_patch(), returns once the transition has started.
  */
 int shunt_enable_patch(struct klp_patch *kpatch)
 {
@@ -513,9 +612,10 @@ int shunt_enable_patch(struct klp_patch *kpatch)
 /*
  * A reverted patch's module can go once no task can be inside its code:
  * synchronize_rcu_tasks() waits out tasks preempted in a trampoline that
- * had already chosen the new function; then every stack is checked.
- * Tasks still sleeping in the module's code delay the release; they are
- * listed in the patch's 'blocked' file until they leave.
+ * had already chosen the new function; then every stack is checked
+ * (helpers the new functions call are module code too). Tasks still in
+ * the module's code delay the release; they are listed in the patch's
+ * 'blocked' file until they leave. A forced patch's module never goes.
  */
 static void patch_release_work(struct work_struct *work)
 {
@@ -552,43 +652,71 @@ static void patch_release_work(struct work_struct *work)
 
 	/* outside shunt_mutex: removal waits for sysfs writers, who take it */
 	shunt_sysfs_del_patch(patch);
-
-	pr_info("'%s': module released\n", mod->name);
-	module_put(mod);
+	if (patch->forced) {
+		pr_info("'%s': module kept: the patch was forced\n", mod->name);
+	} else {
+		pr_info("'%s': module released\n", mod->name);
+		module_put(mod);
+	}
 	patch_free(patch);
 	/* the workqueue is drained before our module can go */
 	module_put(THIS_MODULE);
 }
 
-/* enabled written 0: called under shunt_mutex from sysfs */
-int shunt_revert_patch(struct shunt_patch *patch)
+static int patch_revert(struct shunt_patch *patch)
 {
+	char err[256] = "";
 	struct shunt_object *obj;
+	int ret;
 
-	if (patch->state != SHUNT_PATCH_APPLIED)
-		return -EBUSY;
-
+	ret = shunt_transition_prepare(patch, SHUNT_UNPATCHED);
+	if (ret)
+		return ret;
 	pr_info("'%s': reverting patch\n", patch->mod->name);
 	trace_shunt_patch_revert(patch->mod->name,
 				 shunt_consistency_name(patch->opts.consistency),
 				 shunt_redirect_name(patch->opts.redirect));
 	patch->state = SHUNT_PATCH_REVERTING;
+	patch->enabled = false;
 	shunt_for_each_object(patch, obj)
 		if (obj->patched)
 			object_pre_unpatch(obj);
-	shunt_for_each_object(patch, obj)
-		if (obj->patched)
-			object_unpatch(obj);
-	shunt_redirect_sync();
-	shunt_for_each_object(patch, obj)
-		if (object_loaded(obj))
-			object_post_unpatch(obj);
-	pr_info("'%s': unpatching complete\n", patch->mod->name);
+	patch_set_transition(patch, true);
+	ret = patch_start_transition(patch, err, sizeof(err));
+	if (ret) {
+		pr_err("'%s': revert failed: %s (%d)\n", patch->mod->name, err,
+		       ret);
+		patch_undo_stop_machine(patch, SHUNT_UNPATCHED);
+	}
+	return ret;
+}
 
-	patch->state = SHUNT_PATCH_RELEASING;
-	INIT_DELAYED_WORK(&patch->release_work, patch_release_work);
-	queue_delayed_work(shunt_wq, &patch->release_work, 0);
-	return 0;
+/*
+ * The enabled file (under shunt_mutex). 0 reverts an applied patch; during
+ * a transition, writing the opposite of the current target reverses it.
+ * A reverted patch cannot be enabled again.
+ */
+int shunt_set_enabled(struct shunt_patch *patch, bool enabled)
+{
+	if (patch->enabled == enabled)
+		return -EINVAL;
+	if (shunt_transition_running(patch)) {
+		patch->enabled = enabled;
+		patch->state = enabled ? SHUNT_PATCH_APPLYING :
+					 SHUNT_PATCH_REVERTING;
+		return shunt_transition_reverse();
+	}
+	if (enabled || patch->state != SHUNT_PATCH_APPLIED)
+		return -EINVAL;
+	return patch_revert(patch);
+}
+
+/* The force file: only while this patch is in transition. */
+int shunt_force_patch(struct shunt_patch *patch)
+{
+	if (!shunt_transition_running(patch))
+		return -EINVAL;
+	return shunt_transition_force();
 }
 
 /* ---- target modules coming and going ---- */
@@ -608,6 +736,7 @@ static void object_going(struct shunt_object *obj)
 
 static int object_coming(struct shunt_object *obj, struct module *mod)
 {
+	bool in_transition = shunt_transition_running(obj->patch);
 	char err[256] = "";
 	int ret;
 
@@ -620,7 +749,7 @@ static int object_coming(struct shunt_object *obj, struct module *mod)
 				 obj->name, ret);
 	}
 	if (!ret) {
-		ret = object_patch(obj, false, err, sizeof(err));
+		ret = object_patch(obj, in_transition, err, sizeof(err));
 		if (ret) {
 			object_unpatch(obj);
 			shunt_redirect_sync();
@@ -633,7 +762,9 @@ static int object_coming(struct shunt_object *obj, struct module *mod)
 		object_forget_target(obj);
 		return ret;
 	}
-	object_post_patch(obj);
+	/* in transition: post_patch comes when it completes */
+	if (!in_transition)
+		object_post_patch(obj);
 	return 0;
 }
 
@@ -667,7 +798,7 @@ static int shunt_module_coming(struct module *mod)
 	mutex_lock(&shunt_mutex);
 	list_add(&coming->node, &shunt_coming_modules);
 	list_for_each_entry(patch, &shunt_patches, node) {
-		if (patch->state != SHUNT_PATCH_APPLIED)
+		if (!patch->enabled || patch->state == SHUNT_PATCH_RELEASING)
 			continue;
 		shunt_for_each_object(patch, obj) {
 			if (!obj->desc->name || strcmp(obj->name, mod->name) ||
@@ -730,9 +861,18 @@ int shunt_core_init(void)
 	shunt_wq = alloc_workqueue("shunt", WQ_UNBOUND, 0);
 	if (!shunt_wq)
 		return -ENOMEM;
+	ret = shunt_transition_init();
+	if (ret)
+		goto err_wq;
 	ret = register_module_notifier(&shunt_module_nb);
 	if (ret)
-		destroy_workqueue(shunt_wq);
+		goto err_trans;
+	return 0;
+
+err_trans:
+	shunt_transition_exit();
+err_wq:
+	destroy_workqueue(shunt_wq);
 	return ret;
 }
 
@@ -741,4 +881,5 @@ void shunt_core_exit(void)
 	unregister_module_notifier(&shunt_module_nb);
 	/* no patch is left (each pins us); drain the last release work */
 	destroy_workqueue(shunt_wq);
+	shunt_transition_exit();
 }

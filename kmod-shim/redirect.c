@@ -19,6 +19,7 @@
 
 #include "shunt.h"
 #include "trace.h"
+#include "transition.h"
 
 struct shunt_ops {
 	unsigned long addr;
@@ -43,8 +44,9 @@ static struct shunt_ops *shunt_ops_find(unsigned long addr)
 
 /*
  * Where a call to the function should go: the newest entry, unless that
- * entry's patch is in transition, in which case the task keeps using the
- * entry below (or the original function: 0).
+ * entry's patch is in transition and the calling task has not switched
+ * to it (or has switched away from it): then the entry below, or the
+ * original function (0). Only one patch is in transition at a time.
  */
 static __always_inline unsigned long shunt_ops_target(struct shunt_ops *ops)
 {
@@ -52,13 +54,15 @@ static __always_inline unsigned long shunt_ops_target(struct shunt_ops *ops)
 
 	func = list_first_or_null_rcu(&ops->func_stack, struct shunt_func,
 				      stack_node);
-	while (func && unlikely(READ_ONCE(func->transition))) {
+	if (func && unlikely(READ_ONCE(func->transition))) {
 		/* pairs with the smp_wmb() before clearing transition */
 		smp_rmb();
-		func = list_entry_rcu(func->stack_node.next, struct shunt_func,
-				      stack_node);
-		if (&func->stack_node == &ops->func_stack)
-			func = NULL;
+		if (shunt_task_state() == SHUNT_UNPATCHED) {
+			func = list_entry_rcu(func->stack_node.next,
+					      struct shunt_func, stack_node);
+			if (&func->stack_node == &ops->func_stack)
+				func = NULL;
+		}
 	}
 	return func ? (unsigned long)func->desc->new_func : 0;
 }
@@ -251,6 +255,23 @@ void shunt_redirect_pop(struct shunt_func *func)
 		return;
 	}
 	list_del_rcu(&func->stack_node);
+}
+
+/* The code that ran before func: the entry below it, or the original. */
+void shunt_redirect_below(struct shunt_func *func, unsigned long *start,
+			  unsigned long *end)
+{
+	struct shunt_ops *ops = func->ops;
+	struct shunt_func *below;
+
+	if (!list_is_last(&func->stack_node, &ops->func_stack)) {
+		below = list_next_entry(func, stack_node);
+		*start = (unsigned long)below->desc->new_func;
+		*end = *start + below->new_size;
+	} else {
+		*start = func->old_addr;
+		*end = func->old_addr + func->old_size;
+	}
 }
 
 /*

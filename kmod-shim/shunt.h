@@ -39,6 +39,16 @@ struct shunt_options {
 	enum shunt_redirect redirect;
 	enum shunt_consistency consistency;
 	int replace;		/* -1: as klp_patch.replace says */
+	unsigned int stop_retries;	/* stop-machine attempts after the first */
+	char immediate_funcs[256];	/* ",f1,f2," switch at once for all */
+};
+
+/* the last transition of a patch, as the stats file shows it */
+struct shunt_trans_stats {
+	u64 duration_ns;
+	u64 stop_ns;			/* longest stop_machine() stall */
+	unsigned int stop_tries;
+	unsigned int switched[8];	/* by enum shunt_switch_how */
 };
 
 struct shunt_ops;
@@ -48,6 +58,7 @@ struct shunt_func {
 	struct shunt_object *obj;
 	unsigned long old_addr;		/* 0 while the object is not loaded */
 	unsigned long old_size;
+	unsigned long new_size;
 	unsigned long sympos;		/* as shown in sysfs: >= 1 */
 	struct shunt_ops *ops;		/* set while on a func stack */
 	struct list_head node;		/* in shunt_object.funcs */
@@ -59,6 +70,8 @@ struct shunt_func {
 	 * original function).
 	 */
 	bool transition;
+	/* never in transition: everybody switches at once (seed 004) */
+	bool immediate;
 };
 
 struct shunt_object {
@@ -82,8 +95,12 @@ struct shunt_patch {
 	struct kobject kobj;
 	struct shunt_options opts;
 	bool replace;
+	bool enabled;			/* what the user last asked for */
+	bool forced;			/* the module can never go */
+	int trans_target;		/* of the transition in progress */
 	unsigned int seq;
 	enum shunt_patch_state state;
+	struct shunt_trans_stats stats;
 	struct delayed_work release_work;
 	unsigned int release_tries;
 	char blocked[512];		/* "PID COMM SYM+OFF/SIZE" lines */
@@ -125,7 +142,8 @@ void shunt_route_exit(void);
 
 /* core.c: the registry */
 int shunt_enable_patch(struct klp_patch *kpatch);
-int shunt_revert_patch(struct shunt_patch *patch);
+int shunt_set_enabled(struct shunt_patch *patch, bool enabled);
+int shunt_force_patch(struct shunt_patch *patch);
 int shunt_core_init(void);
 void shunt_core_exit(void);
 
@@ -134,6 +152,8 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 			char *err, size_t errlen);
 void shunt_redirect_pop(struct shunt_func *func);
 void shunt_redirect_sync(void);
+void shunt_redirect_below(struct shunt_func *func, unsigned long *start,
+			  unsigned long *end);
 
 /* sysfs.c */
 int shunt_sysfs_add_patch(struct shunt_patch *patch);
@@ -149,6 +169,7 @@ int shunt_module_symbol(struct module *mod, const char *name,
 			char *err, size_t errlen);
 int shunt_verify_symbol(unsigned long addr, const char *name,
 			const char *modname, unsigned long *size);
+int shunt_symbol_size(unsigned long addr, unsigned long *size);
 typedef bool (*shunt_stack_fn)(void *arg, unsigned long addr);
 int shunt_stack_walk_reliable(struct task_struct *task, shunt_stack_fn fn,
 			      void *arg);

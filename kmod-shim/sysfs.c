@@ -26,8 +26,7 @@ static const char * const shunt_state_names[] = {
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
-	return sysfs_emit(buf, "%d\n",
-			  READ_ONCE(to_patch(kobj)->state) <= SHUNT_PATCH_APPLIED);
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_patch(kobj)->enabled));
 }
 
 static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -42,12 +41,55 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 		return ret;
 
 	mutex_lock(&shunt_mutex);
-	if (enabled || patch->state != SHUNT_PATCH_APPLIED)
-		ret = -EINVAL;	/* no re-enabling, already going */
-	else
-		ret = shunt_revert_patch(patch);
+	ret = shunt_set_enabled(patch, enabled);
 	mutex_unlock(&shunt_mutex);
 	return ret ? ret : count;
+}
+
+static ssize_t force_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	bool val;
+	int ret;
+
+	ret = kstrtobool(buf, &val);
+	if (ret)
+		return ret;
+	if (!val)
+		return count;
+	mutex_lock(&shunt_mutex);
+	ret = shunt_force_patch(to_patch(kobj));
+	mutex_unlock(&shunt_mutex);
+	return ret ? ret : count;
+}
+
+static ssize_t forced_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_patch(kobj)->forced));
+}
+
+/* the last transition: how long, how tasks switched, stop_machine stall */
+static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	static const char * const how[] = {
+		"stack", "boundary", "idle", "inherit", "force", "exit", "all",
+	};
+	struct shunt_patch *patch = to_patch(kobj);
+	struct shunt_trans_stats st;
+	ssize_t len;
+	int i;
+
+	mutex_lock(&shunt_mutex);
+	st = patch->stats;
+	mutex_unlock(&shunt_mutex);
+	len = sysfs_emit(buf, "duration_ns %llu\nstop_machine_ns %llu\nstop_machine_tries %u\n",
+			 st.duration_ns, st.stop_ns, st.stop_tries);
+	for (i = 0; i < ARRAY_SIZE(how); i++)
+		len += sysfs_emit_at(buf, len, "switched_%s %u\n", how[i],
+				     st.switched[i]);
+	return len;
 }
 
 static ssize_t transition_show(struct kobject *kobj,
@@ -112,6 +154,10 @@ static struct kobj_attribute replace_attr = __ATTR_RO(replace);
 static struct kobj_attribute consistency_attr = __ATTR_RO(consistency);
 static struct kobj_attribute redirect_attr = __ATTR_RO(redirect);
 static struct kobj_attribute blocked_attr = __ATTR_RO(blocked);
+static struct kobj_attribute force_attr = __ATTR(force, 0200, NULL,
+						 force_store);
+static struct kobj_attribute forced_attr = __ATTR_RO(forced);
+static struct kobj_attribute stats_attr = __ATTR_RO(stats);
 
 static struct attribute *shunt_patch_attrs[] = {
 	&enabled_attr.attr,
@@ -122,6 +168,9 @@ static struct attribute *shunt_patch_attrs[] = {
 	&consistency_attr.attr,
 	&redirect_attr.attr,
 	&blocked_attr.attr,
+	&force_attr.attr,
+	&forced_attr.attr,
+	&stats_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(shunt_patch);
@@ -139,6 +188,12 @@ static struct attribute *shunt_object_attrs[] = {
 };
 ATTRIBUTE_GROUPS(shunt_object);
 
+static ssize_t immediate_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_func(kobj)->immediate);
+}
+
 static ssize_t new_func_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
 {
@@ -146,8 +201,10 @@ static ssize_t new_func_show(struct kobject *kobj, struct kobj_attribute *attr,
 }
 
 static struct kobj_attribute new_func_attr = __ATTR_RO(new_func);
+static struct kobj_attribute immediate_attr = __ATTR_RO(immediate);
 static struct attribute *shunt_func_attrs[] = {
 	&new_func_attr.attr,
+	&immediate_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(shunt_func);

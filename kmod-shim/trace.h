@@ -97,6 +97,95 @@ DEFINE_EVENT(shunt_func_event, shunt_func_restore,
 		 const char *object),
 	TP_ARGS(patch, func, addr, object));
 
+/* a transition began: target 1 patches, 0 unpatches */
+TRACE_EVENT(shunt_transition_start,
+	TP_PROTO(const char *patch, int target, const char *model,
+		 unsigned int tasks),
+	TP_ARGS(patch, target, model, tasks),
+	TP_STRUCT__entry(
+		__string(patch, patch)
+		__string(model, model)
+		__field(int, target)
+		__field(unsigned int, tasks)
+	),
+	TP_fast_assign(
+		__assign_str(patch);
+		__assign_str(model);
+		__entry->target = target;
+		__entry->tasks = tasks;
+	),
+	TP_printk("patch=%s target=%s model=%s tasks=%u", __get_str(patch),
+		  __entry->target ? "patched" : "unpatched", __get_str(model),
+		  __entry->tasks)
+);
+
+/* a task got to the target state; waited: ns since the start */
+TRACE_EVENT(shunt_task_switch,
+	TP_PROTO(pid_t pid, int how, u64 waited),
+	TP_ARGS(pid, how, waited),
+	TP_STRUCT__entry(
+		__field(pid_t, pid)
+		__field(int, how)
+		__field(u64, waited)
+	),
+	TP_fast_assign(
+		__entry->pid = pid;
+		__entry->how = how;
+		__entry->waited = waited;
+	),
+	TP_printk("pid=%d how=%s waited_ns=%llu", __entry->pid,
+		  __print_symbolic(__entry->how,
+				   { 0, "stack" }, { 1, "boundary" },
+				   { 2, "idle" }, { 3, "inherit" },
+				   { 4, "force" }, { 5, "exit" }, { 6, "all" }),
+		  __entry->waited)
+);
+
+/* result: 0 completed, 1 reversed (completed the other way), 2 forced */
+TRACE_EVENT(shunt_transition_end,
+	TP_PROTO(const char *patch, int target, int result, u64 duration),
+	TP_ARGS(patch, target, result, duration),
+	TP_STRUCT__entry(
+		__string(patch, patch)
+		__field(int, target)
+		__field(int, result)
+		__field(u64, duration)
+	),
+	TP_fast_assign(
+		__assign_str(patch);
+		__entry->target = target;
+		__entry->result = result;
+		__entry->duration = duration;
+	),
+	TP_printk("patch=%s target=%s result=%s duration_ns=%llu",
+		  __get_str(patch),
+		  __entry->target ? "patched" : "unpatched",
+		  __print_symbolic(__entry->result, { 0, "completed" },
+				   { 1, "reversed" }, { 2, "forced" }),
+		  __entry->duration)
+);
+
+/* one stop_machine() attempt: how long the CPUs were stopped */
+TRACE_EVENT(shunt_stop_machine,
+	TP_PROTO(const char *patch, u64 duration, unsigned int tasks, int ret),
+	TP_ARGS(patch, duration, tasks, ret),
+	TP_STRUCT__entry(
+		__string(patch, patch)
+		__field(u64, duration)
+		__field(unsigned int, tasks)
+		__field(int, ret)
+	),
+	TP_fast_assign(
+		__assign_str(patch);
+		__entry->duration = duration;
+		__entry->tasks = tasks;
+		__entry->ret = ret;
+	),
+	TP_printk("patch=%s duration_ns=%llu tasks=%u ret=%d",
+		  __get_str(patch), __entry->duration, __entry->tasks,
+		  __entry->ret)
+);
+
 #endif /* SHUNT_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH
