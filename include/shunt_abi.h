@@ -9,8 +9,17 @@
  * /sys/kernel/shunt/claim           claims: see below
  * /sys/kernel/shunt/<patch>/        one per shunt patch, named after its
  *                                   module, as in /sys/kernel/livepatch
- *     enabled      rw  1 while applied; writing 0 reverts the patch
+ *     enabled      rw  1 while applied or being applied; writing 0
+ *                      reverts the patch; writing the opposite during a
+ *                      transition reverses it
  *     transition   r   1 while a transition or the module release runs
+ *     force        w   1: every task counts as switched (the module is
+ *                      then never released, as with the kernel's force)
+ *     forced       r   1 once forced
+ *     stats        r   the last transition: "duration_ns N",
+ *                      "stop_machine_ns N", "stop_machine_tries N",
+ *                      "switched_HOW N" for stack, boundary, idle,
+ *                      inherit, force, exit, all
  *     state        r   applying | applied | reverting | releasing
  *     seq          r   apply order: 1 for the first patch applied, ...
  *     replace      r   klp_patch.replace (or the claim's override)
@@ -26,10 +35,13 @@
  * Claiming a patch module: before init_module(), the loader writes lines
  * to /sys/kernel/shunt/claim (each write holds whole lines, < 4096 bytes):
  *
- *     claim NAME [redirect=ftrace|kprobe] [consistency=immediate]
- *                [replace=0|1]
- *         NAME's klp_enable_patch() call will be served by the shim.
- *         A new claim for NAME replaces the old one.
+ *     claim NAME [redirect=ftrace|kprobe]
+ *                [consistency=per-task|stop-machine|immediate]
+ *                [stop-retries=N] [immediate-func=FUNC]... [replace=0|1]
+ *         NAME's klp_enable_patch() calls are served by the shim until
+ *         the claim is dropped, also after a failed attempt. Defaults:
+ *         ftrace, per-task, 5 stop-machine retries. A new claim for NAME
+ *         replaces the old one.
  *     sym NAME SYMBOL ADDR
  *         candidate vmlinux symbol for claim NAME, ADDR in hex, lines
  *         in /proc/kallsyms order (that order gives old_sympos its

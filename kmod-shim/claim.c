@@ -72,8 +72,13 @@ static void claim_remove(struct shunt_claim *c)
 	call_rcu(&c->rcu, claim_free_rcu);
 }
 
-/* Called from the routing ftrace handler: RCU only, no locks. */
-bool shunt_claim_pending(const char *modname)
+/*
+ * Called from the routing ftrace handler: RCU only, no locks. A claimed
+ * module is ours until the loader unclaims it, also after a failed
+ * attempt: a retry (busybox insmod falls back from finit_module() to
+ * init_module()) must not slip through to the kernel's livepatch.
+ */
+bool shunt_claim_exists(const char *modname)
 {
 	struct shunt_claim *c;
 	bool ret = false;
@@ -81,7 +86,7 @@ bool shunt_claim_pending(const char *modname)
 	rcu_read_lock();
 	list_for_each_entry_rcu(c, &shunt_claims, node) {
 		if (!strcmp(c->name, modname)) {
-			ret = READ_ONCE(c->state) == SHUNT_CLAIM_PENDING;
+			ret = true;
 			break;
 		}
 	}
@@ -96,8 +101,9 @@ int shunt_claim_options(const char *modname, struct shunt_options *opts)
 
 	mutex_lock(&shunt_claim_mutex);
 	c = claim_find(modname);
-	if (c && c->state == SHUNT_CLAIM_PENDING) {
+	if (c) {
 		*opts = c->opts;
+		c->state = SHUNT_CLAIM_PENDING;
 		ret = 0;
 	}
 	mutex_unlock(&shunt_claim_mutex);
@@ -260,7 +266,7 @@ static int claim_cmd_sym(char **args, int nargs)
 	    strlen(args[1]) >= KSYM_NAME_LEN)
 		return -EINVAL;
 	c = claim_find(args[0]);
-	if (!c || c->state != SHUNT_CLAIM_PENDING)
+	if (!c)
 		return -ENOENT;
 	if (c->nr_syms == c->max_syms) {
 		unsigned int max = c->max_syms ? c->max_syms * 2 : 64;

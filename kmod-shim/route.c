@@ -26,7 +26,7 @@ static void notrace shunt_route_handler(unsigned long ip,
 		return;
 
 	patch = (struct klp_patch *)ftrace_regs_get_argument(fregs, 0);
-	if (patch && patch->mod && shunt_claim_pending(patch->mod->name))
+	if (patch && patch->mod && shunt_claim_exists(patch->mod->name))
 		ftrace_regs_set_instruction_pointer(fregs,
 					(unsigned long)shunt_enable_patch);
 

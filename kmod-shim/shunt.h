@@ -127,7 +127,7 @@ const char *shunt_consistency_name(enum shunt_consistency c);
 
 /* claim.c: which patch modules the shim serves */
 void shunt_claim_exit(void);
-bool shunt_claim_pending(const char *modname);
+bool shunt_claim_exists(const char *modname);
 int shunt_claim_options(const char *modname, struct shunt_options *opts);
 int shunt_claim_lookup_sym(const char *modname, const char *sym,
 			   unsigned long sympos, unsigned long *addr,

@@ -65,8 +65,10 @@ static notrace struct shunt_task_slot *slot_find(struct shunt_trans *t,
 }
 
 /*
- * New slots start at !target (set when the table was made) and count as
- * pending. Never more than 3/4 full, so that lookups find a free slot.
+ * New slots start at the state the transition started from (set when the
+ * table was made): pending, unless the transition was reversed since.
+ * Never more than 3/4 full, so that lookups find a free slot. Callers
+ * other than the first snapshot hold shunt_trans_lock, as reversing does.
  */
 static struct shunt_task_slot *slot_insert(struct shunt_trans *t,
 					   struct task_struct *task,
@@ -91,7 +93,8 @@ static struct shunt_task_slot *slot_insert(struct shunt_trans *t,
 		k = cmpxchg(&t->slots[i].task, NULL, task);
 		if (!k) {
 			*created = true;
-			atomic_inc(&t->pending);
+			if (READ_ONCE(t->slots[i].state) != READ_ONCE(t->target))
+				atomic_inc(&t->pending);
 			return &t->slots[i];
 		}
 		atomic_dec(&t->used);
