@@ -191,10 +191,23 @@ ssize_t shunt_claim_show(char *buf)
 	return len;
 }
 
+/* kept as ",f1,f2," so that a lookup is one strstr() */
+static int claim_add_immediate(struct shunt_options *opts, const char *func)
+{
+	size_t used = strlen(opts->immediate_funcs);
+	size_t size = sizeof(opts->immediate_funcs);
+
+	if (!*func || used + strlen(func) + 2 >= size)
+		return -EINVAL;
+	if (!used)
+		strscpy(opts->immediate_funcs, ",", size);
+	strlcat(opts->immediate_funcs, func, size);
+	strlcat(opts->immediate_funcs, ",", size);
+	return 0;
+}
+
 static int claim_parse_option(struct shunt_options *opts, const char *opt)
 {
-	const char *v;
-
 	if (!strcmp(opt, "redirect=" SHUNT_REDIRECT_FTRACE))
 		opts->redirect = SHUNT_REDIRECT_FTRACE_ID;
 	else if (!strcmp(opt, "redirect=" SHUNT_REDIRECT_KPROBE))
@@ -211,19 +224,10 @@ static int claim_parse_option(struct shunt_options *opts, const char *opt)
 		opts->replace = 1;
 	else if (str_has_prefix(opt, "stop-retries="))
 		return kstrtouint(opt + 13, 10, &opts->stop_retries);
-	else if ((v = str_has_prefix(opt, "immediate-func=") ? opt + 15 : NULL)) {
-		/* kept as ",f1,f2," so that a lookup is one strstr() */
-		size_t used = strlen(opts->immediate_funcs);
-
-		if (!*v || used + strlen(v) + 2 >= sizeof(opts->immediate_funcs))
-			return -EINVAL;
-		if (!used)
-			strcpy(opts->immediate_funcs, ",");
-		strcat(opts->immediate_funcs, v);
-		strcat(opts->immediate_funcs, ",");
-	} else {
+	else if (str_has_prefix(opt, "immediate-func="))
+		return claim_add_immediate(opts, opt + 15);
+	else
 		return -EINVAL;
-	}
 	return 0;
 }
 

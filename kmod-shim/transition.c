@@ -380,7 +380,7 @@ static bool sweep_task(struct shunt_trans *t, struct task_struct *task,
 		       struct sweep_report *r)
 {
 	unsigned long flags, hit = 0;
-	bool wake = false;
+	bool wake = false, running;
 	unsigned int state;
 	int *sp, ret;
 
@@ -393,8 +393,11 @@ static bool sweep_task(struct shunt_trans *t, struct task_struct *task,
 	}
 	raw_spin_lock_irqsave(&task->pi_lock, flags);
 	state = READ_ONCE(task->__state);
-	if (state == TASK_RUNNING || state == TASK_WAKING ||
-	    READ_ONCE(task->on_rq) || smp_load_acquire(&task->on_cpu)) {
+	running = state == TASK_RUNNING || state == TASK_WAKING ||
+		  READ_ONCE(task->on_rq);
+	/* on_cpu drops once the switch away is done: the stack is final */
+	running = running || smp_load_acquire(&task->on_cpu);
+	if (running) {
 		raw_spin_unlock_irqrestore(&task->pi_lock, flags);
 		sweep_report(r, task, "running", 0);
 		return false;
@@ -840,6 +843,7 @@ int shunt_transition_reverse(void)
 
 	pr_info("'%s': reversing transition to %s\n", t->patch->mod->name,
 		target ? "patched" : "unpatched");
+	/* the new target and pending count before probes may switch again */
 	smp_wmb();
 	WRITE_ONCE(t->paused, false);
 	if (!pending)
@@ -905,8 +909,8 @@ int shunt_transition_init(void)
 	/* learn the idle tasks: they switch in within moments on most CPUs */
 	if (!tracepoint_probe_register(shunt_tps[0].tp, probe_idle_recorder,
 				       NULL)) {
-		while (!all_idle_seen() && tries++ < 100)
-			msleep(10);
+		while (!all_idle_seen() && tries++ < 50)
+			msleep(20);
 		tracepoint_probe_unregister(shunt_tps[0].tp,
 					    probe_idle_recorder, NULL);
 		tracepoint_synchronize_unregister();
