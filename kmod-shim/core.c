@@ -220,6 +220,154 @@ static struct shunt_patch *patch_build(struct klp_patch *kpatch,
 	return patch;
 }
 
+/* ---- atomic replace: nops ---- */
+
+static struct shunt_object *patch_find_object(struct shunt_patch *patch,
+					      const char *name)
+{
+	struct shunt_object *obj;
+
+	shunt_for_each_object(patch, obj)
+		if (!strcmp(obj->name, name))
+			return obj;
+	return NULL;
+}
+
+static bool object_has_func(struct shunt_object *obj, const char *name,
+			    unsigned long sympos)
+{
+	struct shunt_func *func;
+
+	shunt_for_each_func(obj, func)
+		if (!strcmp(func->desc->old_name, name) && func->sympos == sympos)
+			return true;
+	return false;
+}
+
+static struct shunt_object *patch_add_dynamic_object(struct shunt_patch *patch,
+						     struct shunt_object *old)
+{
+	struct shunt_object *obj;
+
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return NULL;
+	obj->dyn_desc.name = old->desc->name;
+	obj->desc = &obj->dyn_desc;
+	obj->dynamic = true;
+	obj->name = old->name;
+	obj->patch = patch;
+	obj->mod = old->mod;
+	INIT_LIST_HEAD(&obj->funcs);
+	shunt_sysfs_init_object(obj);
+	list_add_tail(&obj->node, &patch->objs);
+	return obj;
+}
+
+/*
+ * A nop for a function an older patch redirects and the replacing patch
+ * does not: once switched, a task runs the original again. Seed 003: a
+ * nop standing over an immediate entry is immediate too (the code in use
+ * there was never checked, so checking it now would promise too much);
+ * the top entry decides, as that is the code tasks run now.
+ */
+static int object_add_nop(struct shunt_object *obj, struct shunt_func *old)
+{
+	struct shunt_func *nop, *top;
+
+	nop = kzalloc(sizeof(*nop), GFP_KERNEL);
+	if (!nop)
+		return -ENOMEM;
+	nop->nop_desc.old_name = old->desc->old_name;
+	nop->nop_desc.old_sympos = old->desc->old_sympos;
+	nop->desc = &nop->nop_desc;
+	nop->nop = true;
+	nop->obj = obj;
+	nop->sympos = old->sympos;
+	nop->old_addr = old->old_addr;
+	nop->old_size = old->old_size;
+	top = shunt_redirect_top(old);
+	nop->immediate = top->immediate;
+	shunt_sysfs_init_func(nop);
+	list_add_tail(&nop->node, &obj->funcs);
+	return 0;
+}
+
+static int patch_add_nops(struct shunt_patch *patch, char *err, size_t errlen)
+{
+	struct shunt_object *obj, *oobj;
+	struct shunt_func *ofunc;
+	struct shunt_patch *old;
+
+	list_for_each_entry(old, &shunt_patches, node) {
+		if (old->state != SHUNT_PATCH_APPLIED)
+			continue;
+		shunt_for_each_object(old, oobj) {
+			if (!oobj->patched)
+				continue;
+			obj = patch_find_object(patch, oobj->name);
+			if (!obj)
+				obj = patch_add_dynamic_object(patch, oobj);
+			if (!obj)
+				goto nomem;
+			shunt_for_each_func(oobj, ofunc) {
+				if (!ofunc->ops ||
+				    object_has_func(obj, ofunc->desc->old_name,
+						    ofunc->sympos))
+					continue;
+				if (object_add_nop(obj, ofunc))
+					goto nomem;
+			}
+		}
+	}
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory for no-op functions");
+	return -ENOMEM;
+}
+
+/* After a replace: the nops have nothing left to stand over. */
+static void patch_discard_nops(struct shunt_patch *patch)
+{
+	struct shunt_object *obj, *tobj;
+	struct shunt_func *func, *tfunc;
+
+	shunt_for_each_object(patch, obj)
+		shunt_for_each_func(obj, func)
+			if (func->nop)
+				shunt_redirect_pop(func);
+	shunt_redirect_sync();
+	list_for_each_entry_safe(obj, tobj, &patch->objs, node) {
+		list_for_each_entry_safe(func, tfunc, &obj->funcs, node) {
+			if (!func->nop)
+				continue;
+			list_del(&func->node);
+			if (func->kobj.state_in_sysfs)
+				kobject_del(&func->kobj);
+			kobject_put(&func->kobj);
+		}
+		if (obj->dynamic) {
+			obj->patched = false;
+			list_del(&obj->node);
+			if (obj->kobj.state_in_sysfs)
+				kobject_del(&obj->kobj);
+			kobject_put(&obj->kobj);
+		}
+	}
+}
+
+static bool patch_has_immediate(struct shunt_patch *patch)
+{
+	struct shunt_object *obj;
+	struct shunt_func *func;
+
+	shunt_for_each_object(patch, obj)
+		shunt_for_each_func(obj, func)
+			if (func->immediate && !func->nop)
+				return true;
+	return false;
+}
+
 /* ---- symbols ---- */
 
 static int object_resolve(struct shunt_object *obj, struct module *mod,
@@ -285,34 +433,122 @@ static struct klp_object *object_for_callback(struct shunt_object *obj)
 	return &obj->cb_obj;
 }
 
+struct task_struct *shunt_callback_task;
+struct shunt_patch *shunt_callback_patch;
+
+/*
+ * Callbacks run with shunt_callback_task set, so that their calls of
+ * klp_get_prev_state() come to shunt_get_prev_state() (route.c).
+ */
+static struct klp_object *callback_enter(struct shunt_object *obj)
+{
+	WRITE_ONCE(shunt_callback_patch, obj->patch);
+	WRITE_ONCE(shunt_callback_task, current);
+	return object_for_callback(obj);
+}
+
+static void callback_exit(void)
+{
+	WRITE_ONCE(shunt_callback_task, NULL);
+}
+
 static int object_pre_patch(struct shunt_object *obj)
 {
 	int ret = 0;
 
-	if (obj->desc->callbacks.pre_patch)
-		ret = obj->desc->callbacks.pre_patch(object_for_callback(obj));
+	if (obj->desc->callbacks.pre_patch) {
+		ret = obj->desc->callbacks.pre_patch(callback_enter(obj));
+		callback_exit();
+	}
 	obj->pre_patch_done = !ret;
 	return ret;
 }
 
 static void object_post_patch(struct shunt_object *obj)
 {
-	if (obj->desc->callbacks.post_patch)
-		obj->desc->callbacks.post_patch(object_for_callback(obj));
+	if (obj->desc->callbacks.post_patch) {
+		obj->desc->callbacks.post_patch(callback_enter(obj));
+		callback_exit();
+	}
 }
 
 static void object_pre_unpatch(struct shunt_object *obj)
 {
-	if (obj->desc->callbacks.pre_unpatch)
-		obj->desc->callbacks.pre_unpatch(object_for_callback(obj));
+	if (obj->desc->callbacks.pre_unpatch) {
+		obj->desc->callbacks.pre_unpatch(callback_enter(obj));
+		callback_exit();
+	}
 }
 
 /* only for objects whose pre_patch ran and succeeded */
 static void object_post_unpatch(struct shunt_object *obj)
 {
-	if (obj->pre_patch_done && obj->desc->callbacks.post_unpatch)
-		obj->desc->callbacks.post_unpatch(object_for_callback(obj));
+	if (obj->pre_patch_done && obj->desc->callbacks.post_unpatch) {
+		obj->desc->callbacks.post_unpatch(callback_enter(obj));
+		callback_exit();
+	}
 	obj->pre_patch_done = false;
+}
+
+/*
+ * klp_get_prev_state() for a shunt patch's callback: the state of that id
+ * in the newest patch applied before it, as the kernel answers for its
+ * transition patch.
+ */
+struct klp_state *shunt_get_prev_state(unsigned long id)
+{
+	struct shunt_patch *cur = READ_ONCE(shunt_callback_patch);
+	struct klp_state *last = NULL, *st;
+	struct shunt_patch *patch;
+
+	lockdep_assert_held(&shunt_mutex);
+	list_for_each_entry(patch, &shunt_patches, node) {
+		if (patch == cur)
+			break;
+		if (patch->state == SHUNT_PATCH_RELEASING ||
+		    patch->state == SHUNT_PATCH_REPLACED)
+			continue;
+		st = klp_get_state(patch->desc, id);
+		if (st)
+			last = st;
+	}
+	return last;
+}
+
+/*
+ * A cumulative patch must carry every state of the patches it replaces,
+ * with a version at least as high; any patch must not bring an older
+ * version of a state already there (the kernel's rule).
+ */
+static int patch_check_states(struct shunt_patch *patch, char *err,
+			      size_t errlen)
+{
+	struct klp_state *old, *st;
+	struct shunt_patch *p;
+
+	list_for_each_entry(p, &shunt_patches, node) {
+		if (p->state == SHUNT_PATCH_RELEASING ||
+		    p->state == SHUNT_PATCH_REPLACED)
+			continue;
+		shunt_for_each_klp_state(p->desc, old) {
+			st = klp_get_state(patch->desc, old->id);
+			if (!st && !patch->replace)
+				continue;
+			if (st && st->version >= old->version)
+				continue;
+			if (st)
+				snprintf(err, errlen,
+					 "not compatible with patch '%s': state id %lu has version %u there, %u here",
+					 p->mod->name, old->id, old->version,
+					 st->version);
+			else
+				snprintf(err, errlen,
+					 "not compatible with patch '%s': a cumulative patch must carry its state id %lu",
+					 p->mod->name, old->id);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 /* ---- redirection of an object's functions ---- */
@@ -434,8 +670,17 @@ static void patch_set_transition(struct shunt_patch *patch, bool on)
 
 static void patch_release_work(struct work_struct *work);
 
+/*
+ * A replaced patch with immediate functions keeps its module: tasks may
+ * still run that code, as nothing checked them (seed 003). It stays
+ * listed as replaced.
+ */
 static void patch_release(struct shunt_patch *patch)
 {
+	if (patch->keep_module) {
+		patch->state = SHUNT_PATCH_REPLACED;
+		return;
+	}
 	patch->state = SHUNT_PATCH_RELEASING;
 	INIT_DELAYED_WORK(&patch->release_work, patch_release_work);
 	queue_delayed_work(shunt_wq, &patch->release_work, 0);
@@ -445,6 +690,44 @@ static void patch_release(struct shunt_patch *patch)
  * Every task got to target (transition.c, under shunt_mutex): finish
  * patching, or unpatching (also when a patching transition was reversed).
  */
+/*
+ * The replacing patch is in place for every task: the patches before it
+ * go, without unpatch callbacks (the kernel's rule), then its nops.
+ */
+static void patch_replace_older(struct shunt_patch *patch)
+{
+	struct shunt_patch *old, *tmp;
+	struct shunt_object *obj;
+	LIST_HEAD(replaced);
+
+	list_for_each_entry_safe(old, tmp, &shunt_patches, node) {
+		if (old == patch || old->state != SHUNT_PATCH_APPLIED)
+			continue;
+		shunt_for_each_object(old, obj)
+			if (obj->patched)
+				object_unpatch(obj);
+		old->enabled = false;
+		old->keep_module = patch_has_immediate(old);
+		strscpy(old->replaced_by, patch->mod->name,
+			sizeof(old->replaced_by));
+		pr_info("'%s': replaced by '%s'%s\n", old->mod->name,
+			patch->mod->name,
+			old->keep_module ? "; module kept: it has immediate functions" : "");
+	}
+	patch_discard_nops(patch);	/* syncs: nobody sees the old entries */
+}
+
+/* after the replacing patch's post_patch, which may ask for their states */
+static void patch_release_replaced(struct shunt_patch *patch)
+{
+	struct shunt_patch *old, *tmp;
+
+	list_for_each_entry_safe(old, tmp, &shunt_patches, node)
+		if (old != patch && old->replaced_by[0] &&
+		    old->state == SHUNT_PATCH_APPLIED)
+			patch_release(old);
+}
+
 void shunt_patch_transition_done(struct shunt_patch *patch, int target)
 {
 	struct shunt_object *obj;
@@ -452,11 +735,15 @@ void shunt_patch_transition_done(struct shunt_patch *patch, int target)
 	if (target == SHUNT_PATCHED) {
 		patch_set_transition(patch, false);
 		shunt_redirect_sync();
+		if (patch->replace)
+			patch_replace_older(patch);
 		shunt_for_each_object(patch, obj)
 			if (object_loaded(obj))
 				object_post_patch(obj);
 		patch->state = SHUNT_PATCH_APPLIED;
 		pr_info("'%s': patching complete\n", patch->mod->name);
+		if (patch->replace)
+			patch_release_replaced(patch);
 		return;
 	}
 	patch_unpatch(patch);
@@ -506,13 +793,11 @@ static int __shunt_enable_patch(struct klp_patch *kpatch,
 	patch = patch_build(kpatch, opts, err, errlen, &ret);
 	if (!patch)
 		return ret;
-	if (patch->replace) {
-		snprintf(err, errlen,
-			 "atomic replace (klp_patch.replace) is not supported by shunt yet");
-		ret = -EOPNOTSUPP;
-		goto out_free;
-	}
 	ret = patch_resolve(patch, err, errlen);
+	if (!ret)
+		ret = patch_check_states(patch, err, errlen);
+	if (!ret && patch->replace)
+		ret = patch_add_nops(patch, err, errlen);
 	if (ret)
 		goto out_free;
 	ret = shunt_transition_prepare(patch, SHUNT_PATCHED);
@@ -696,10 +981,74 @@ static int patch_revert(struct shunt_patch *patch)
  * a transition, writing the opposite of the current target reverses it.
  * A reverted patch cannot be enabled again.
  */
+/*
+ * Stacking rule, safer than the kernel's (which lets any patch go): a
+ * patch may be reverted unless a patch applied after it redirects one of
+ * the same functions. That later patch may have been written against
+ * this one's version of the function; taking this one from under it
+ * would leave it on top of code it never expected. Unrelated patches go
+ * in any order.
+ */
+static const char *patch_shared_func(struct shunt_patch *a,
+				     struct shunt_patch *b)
+{
+	struct shunt_object *aobj, *bobj;
+	struct shunt_func *afunc, *bfunc;
+
+	shunt_for_each_object(a, aobj) {
+		shunt_for_each_func(aobj, afunc) {
+			if (!afunc->ops)
+				continue;
+			shunt_for_each_object(b, bobj) {
+				shunt_for_each_func(bobj, bfunc) {
+					if (bfunc->ops == afunc->ops)
+						return afunc->desc->old_name;
+				}
+			}
+		}
+	}
+	return NULL;
+}
+
+static struct shunt_patch *patch_later_sharer(struct shunt_patch *patch,
+					      const char **fname)
+{
+	struct shunt_patch *later;
+
+	list_for_each_entry(later, &shunt_patches, node) {
+		if (later->seq <= patch->seq || !later->enabled)
+			continue;
+		*fname = patch_shared_func(patch, later);
+		if (*fname)
+			return later;
+	}
+	return NULL;
+}
+
 int shunt_set_enabled(struct shunt_patch *patch, bool enabled)
 {
+	struct shunt_patch *later;
+	const char *fname;
+
+	if (patch->state == SHUNT_PATCH_REPLACED) {
+		snprintf(patch->error, sizeof(patch->error),
+			 "replaced by '%s'; a replaced patch cannot be enabled again",
+			 patch->replaced_by);
+		pr_err("'%s': %s\n", patch->mod->name, patch->error);
+		return -EINVAL;
+	}
 	if (patch->enabled == enabled)
 		return -EINVAL;
+	if (!enabled && patch->state == SHUNT_PATCH_APPLIED) {
+		later = patch_later_sharer(patch, &fname);
+		if (later) {
+			snprintf(patch->error, sizeof(patch->error),
+				 "patch '%s', applied later, also redirects %s: revert it first",
+				 later->mod->name, fname);
+			pr_err("'%s': %s\n", patch->mod->name, patch->error);
+			return -EBUSY;
+		}
+	}
 	if (shunt_transition_running(patch)) {
 		patch->enabled = enabled;
 		patch->state = enabled ? SHUNT_PATCH_APPLYING :

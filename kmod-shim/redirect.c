@@ -64,7 +64,8 @@ static __always_inline unsigned long shunt_ops_target(struct shunt_ops *ops)
 				func = NULL;
 		}
 	}
-	return func ? (unsigned long)func->desc->new_func : 0;
+	/* a nop (atomic replace) sends the task to the original */
+	return func && !func->nop ? (unsigned long)func->desc->new_func : 0;
 }
 
 static void notrace shunt_ftrace_handler(unsigned long ip,
@@ -255,6 +256,13 @@ void shunt_redirect_pop(struct shunt_func *func)
 		return;
 	}
 	list_del_rcu(&func->stack_node);
+}
+
+/* The newest entry on func's function (func is on a stack). */
+struct shunt_func *shunt_redirect_top(struct shunt_func *func)
+{
+	return list_first_entry(&func->ops->func_stack, struct shunt_func,
+				stack_node);
 }
 
 /* The code that ran before func: the entry below it, or the original. */

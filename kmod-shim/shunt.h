@@ -32,6 +32,7 @@ enum shunt_patch_state {
 	SHUNT_PATCH_APPLIED,
 	SHUNT_PATCH_REVERTING,
 	SHUNT_PATCH_RELEASING,
+	SHUNT_PATCH_REPLACED,		/* replaced, its module kept */
 };
 
 /* the options a claim carries to the patch it becomes */
@@ -72,6 +73,13 @@ struct shunt_func {
 	bool transition;
 	/* never in transition: everybody switches at once (seed 004) */
 	bool immediate;
+	/*
+	 * Atomic replace: stands for "the original function" where an older
+	 * patch redirected one that the replacing patch does not. desc then
+	 * points to nop_desc.
+	 */
+	bool nop;
+	struct klp_func nop_desc;
 };
 
 struct shunt_object {
@@ -83,6 +91,8 @@ struct shunt_object {
 	struct list_head node;		/* in shunt_patch.objs */
 	struct kobject kobj;
 	struct klp_object cb_obj;	/* what callbacks get: see core.c */
+	bool dynamic;			/* only nops: desc is dyn_desc */
+	struct klp_object dyn_desc;
 	bool patched;
 	bool pre_patch_done;		/* pre_patch ran and succeeded */
 };
@@ -97,6 +107,9 @@ struct shunt_patch {
 	bool replace;
 	bool enabled;			/* what the user last asked for */
 	bool forced;			/* the module can never go */
+	bool keep_module;		/* replaced with immediate functions */
+	char replaced_by[MODULE_NAME_LEN];
+	char error[256];		/* why the last request was refused */
 	int trans_target;		/* of the transition in progress */
 	unsigned int seq;
 	enum shunt_patch_state state;
@@ -105,6 +118,10 @@ struct shunt_patch {
 	unsigned int release_tries;
 	char blocked[512];		/* "PID COMM SYM+OFF/SIZE" lines */
 };
+
+/* the task running a shunt patch's callback, and that patch */
+extern struct task_struct *shunt_callback_task;
+extern struct shunt_patch *shunt_callback_patch;
 
 /* Within shunt_mutex, like the kernel's klp_mutex. */
 extern struct mutex shunt_mutex;
@@ -121,6 +138,8 @@ static inline bool shunt_object_is_vmlinux(const struct shunt_object *obj)
 	list_for_each_entry(obj, &(patch)->objs, node)
 #define shunt_for_each_func(obj, func) \
 	list_for_each_entry(func, &(obj)->funcs, node)
+#define shunt_for_each_klp_state(kpatch, st) \
+	for (st = (kpatch)->states; st && st->id; st++)
 
 const char *shunt_redirect_name(enum shunt_redirect r);
 const char *shunt_consistency_name(enum shunt_consistency c);
@@ -137,6 +156,7 @@ ssize_t shunt_claim_show(char *buf);
 ssize_t shunt_claim_store(const char *buf, size_t count);
 
 /* route.c: klp_enable_patch() of claimed modules comes to the shim */
+struct klp_state *shunt_get_prev_state(unsigned long id);
 int shunt_route_init(void);
 void shunt_route_exit(void);
 
@@ -152,6 +172,7 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 			char *err, size_t errlen);
 void shunt_redirect_pop(struct shunt_func *func);
 void shunt_redirect_sync(void);
+struct shunt_func *shunt_redirect_top(struct shunt_func *func);
 void shunt_redirect_below(struct shunt_func *func, unsigned long *start,
 			  unsigned long *end);
 

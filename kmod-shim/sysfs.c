@@ -17,6 +17,7 @@ static const char * const shunt_state_names[] = {
 	[SHUNT_PATCH_APPLIED] = "applied",
 	[SHUNT_PATCH_REVERTING] = "reverting",
 	[SHUNT_PATCH_RELEASING] = "releasing",
+	[SHUNT_PATCH_REPLACED] = "replaced",
 };
 
 #define to_patch(k) container_of(k, struct shunt_patch, kobj)
@@ -145,6 +146,24 @@ static ssize_t blocked_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return len;
 }
 
+static ssize_t error_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct shunt_patch *patch = to_patch(kobj);
+	ssize_t len;
+
+	mutex_lock(&shunt_mutex);
+	len = sysfs_emit(buf, "%s\n", patch->error);
+	mutex_unlock(&shunt_mutex);
+	return len;
+}
+
+static ssize_t replaced_by_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_patch(kobj)->replaced_by);
+}
+
 static struct kobj_attribute enabled_attr = __ATTR(enabled, 0644,
 						   enabled_show, enabled_store);
 static struct kobj_attribute transition_attr = __ATTR_RO(transition);
@@ -158,6 +177,8 @@ static struct kobj_attribute force_attr = __ATTR(force, 0200, NULL,
 						 force_store);
 static struct kobj_attribute forced_attr = __ATTR_RO(forced);
 static struct kobj_attribute stats_attr = __ATTR_RO(stats);
+static struct kobj_attribute error_attr = __ATTR_RO(error);
+static struct kobj_attribute replaced_by_attr = __ATTR_RO(replaced_by);
 
 static struct attribute *shunt_patch_attrs[] = {
 	&enabled_attr.attr,
@@ -171,6 +192,8 @@ static struct attribute *shunt_patch_attrs[] = {
 	&force_attr.attr,
 	&forced_attr.attr,
 	&stats_attr.attr,
+	&error_attr.attr,
+	&replaced_by_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(shunt_patch);
@@ -197,7 +220,11 @@ static ssize_t immediate_show(struct kobject *kobj,
 static ssize_t new_func_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
 {
-	return sysfs_emit(buf, "%ps\n", to_func(kobj)->desc->new_func);
+	struct shunt_func *func = to_func(kobj);
+
+	if (func->nop)
+		return sysfs_emit(buf, "(nop)\n");
+	return sysfs_emit(buf, "%ps\n", func->desc->new_func);
 }
 
 static struct kobj_attribute new_func_attr = __ATTR_RO(new_func);

@@ -626,8 +626,13 @@ static int trans_build_ranges(struct shunt_trans *t)
 				continue;
 			/* leaving PATCHED: this patch's new function */
 			r = &t->ranges[SHUNT_PATCHED][t->nr_ranges[SHUNT_PATCHED]++];
-			r->start = (unsigned long)func->desc->new_func;
-			r->end = r->start + func->new_size;
+			if (func->nop) {	/* which runs the original */
+				r->start = func->old_addr;
+				r->end = func->old_addr + func->old_size;
+			} else {
+				r->start = (unsigned long)func->desc->new_func;
+				r->end = r->start + func->new_size;
+			}
 			/* leaving UNPATCHED: what ran before it */
 			r = &t->ranges[SHUNT_UNPATCHED][t->nr_ranges[SHUNT_UNPATCHED]++];
 			shunt_redirect_below(func, &r->start, &r->end);
