@@ -19,4 +19,15 @@ struct verb {
 /* NULL-terminated list of the verbs that exist, defined in main.c */
 extern const struct verb shunt_verbs[];
 
+int apply_run(int argc, char **argv);
+void apply_usage(void);
+int revert_run(int argc, char **argv);
+void revert_usage(void);
+int force_run(int argc, char **argv);
+void force_usage(void);
+int list_run(int argc, char **argv);
+void list_usage(void);
+int show_run(int argc, char **argv);
+void show_usage(void);
+
 #endif

@@ -7,6 +7,11 @@
 #include "shunt_abi.h"
 
 const struct verb shunt_verbs[] = {
+	{ "apply", "apply a livepatch module through shunt.ko", apply_run, apply_usage },
+	{ "revert", "revert a shunt patch and remove its module", revert_run, revert_usage },
+	{ "list", "list shunt's and the kernel's patches", list_run, list_usage },
+	{ "show", "show one patch in detail", show_run, show_usage },
+	{ "force", "force a patch's transition to complete", force_run, force_usage },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -109,4 +111,44 @@ int write_text(const char *path, const char *s)
 	if (close(fd))
 		return -1;
 	return (size_t)n == len ? 0 : (errno = EIO, -1);
+}
+
+char *path_join(char *buf, size_t len, const char *dir, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+	return buf;
+}
+
+long read_long(const char *dir, const char *name, long def)
+{
+	char path[512], text[64], *end;
+	long v;
+
+	if (read_text(path_join(path, sizeof(path), dir, name), text, sizeof(text)))
+		return def;
+	v = strtol(text, &end, 10);
+	return end == text ? def : v;
+}
+
+int is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
 }

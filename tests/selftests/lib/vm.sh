@@ -47,6 +47,7 @@ vm_stage() {
 	cp "$VM_BUILD/shunt" "$root/shunt/bin/"
 	[ -f "$VM_TOP/kmod-shim/shunt.ko" ] || vm_die "kmod-shim/shunt.ko missing; run 'make'"
 	cp "$VM_TOP/kmod-shim/shunt.ko" "$root/shunt/"
+	ln -s ../shunt.ko "$root/shunt/bin/shunt.ko"	# the loader looks beside itself
 	for f in "$VM_TOP"/samples/*.ko "$VM_TOP"/tests/selftests/modules/*.ko; do
 		[ -f "$f" ] && cp "$f" "$root/shunt/modules/"
 	done
