@@ -48,8 +48,14 @@ shim:
 	$(MAKE) -C $(KDIR) M=$(TOP)/kmod-shim modules
 samples:
 	$(MAKE) -C $(KDIR) M=$(TOP)/samples modules
+# The "module for another kernel" of the bad-input tests: a copy of a
+# patch module whose vermagic says 6.99 (same length, nothing else moved).
 testmods:
 	$(MAKE) -C $(KDIR) M=$(TOP)/tests/selftests/modules modules
+	@mkdir -p $(BUILD)/testdata
+	perl -0777 -pe 's/vermagic=\d+\.\d+\./vermagic=6.99./' \
+		$(TOP)/tests/selftests/modules/shunt_test_stack1.ko \
+		> $(BUILD)/testdata/shunt_test_vermagic.ko
 
 # vmlinux.h comes from the target kernel's BTF: the vmlinux that the
 # Debian headers ship, else the running kernel's.
@@ -77,7 +83,7 @@ $(BUILD)/shunt: $(BUILD)/loader/main.o $(LOADER_OBJS)
 
 loader: $(BUILD)/shunt
 
-$(BUILD)/unit/%: $(TOP)/tests/unit/%.c $(LOADER_OBJS) $(TOP)/tests/unit/tap.h
+$(BUILD)/unit/%: $(TOP)/tests/unit/%.c $(LOADER_OBJS) $(wildcard $(TOP)/tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -I$(TOP)/tests/unit -o $@ $< $(LOADER_OBJS) $(LDLIBS)
 

@@ -896,10 +896,12 @@ int shunt_enable_patch(struct klp_patch *kpatch)
 
 /*
  * A reverted patch's module can go once no task can be inside its code:
- * synchronize_rcu_tasks() waits out tasks preempted in a trampoline that
- * had already chosen the new function; then every stack is checked
- * (helpers the new functions call are module code too). Tasks still in
- * the module's code delay the release; they are listed in the patch's
+ * every stack is checked (helpers the new functions call are module code
+ * too). A task preempted in an ftrace trampoline after our handler chose
+ * the new function is caught as well: in a dynamic trampoline its stack
+ * is unreliable (no ORC data), in ftrace_regs_caller the unwinder reads
+ * the saved regs->ip, which is the new function. Tasks still in the
+ * module's code delay the release; they are listed in the patch's
  * 'blocked' file until they leave. A forced patch's module never goes.
  */
 static void patch_release_work(struct work_struct *work)
@@ -916,7 +918,6 @@ static void patch_release_work(struct work_struct *work)
 	unsigned long delay;
 	int ret;
 
-	synchronize_rcu_tasks();
 	mutex_lock(&shunt_mutex);
 	ret = shunt_stack_check_all(&text, 1, patch->blocked,
 				    sizeof(patch->blocked));

@@ -14,6 +14,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kprobes.h>
+#include <linux/uaccess.h>
+#include <asm/ibt.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 
@@ -106,6 +108,19 @@ static void shunt_kprobe_post(struct kprobe *kp, struct pt_regs *regs,
 {
 }
 
+/* -EBUSY: the exclusive IPMODIFY flag is someone else's (the loader names who) */
+static void shunt_arm_error(char *err, size_t errlen, const char *name,
+			    const char *what, int ret)
+{
+	if (ret == -EBUSY)
+		snprintf(err, errlen,
+			 "function '%s' is already redirected by another IPMODIFY ftrace user",
+			 name);
+	else
+		snprintf(err, errlen, "function '%s': cannot register %s: %d",
+			 name, what, ret);
+}
+
 static int shunt_ops_arm_ftrace(struct shunt_ops *ops, const char *name,
 				char *err, size_t errlen)
 {
@@ -126,14 +141,7 @@ static int shunt_ops_arm_ftrace(struct shunt_ops *ops, const char *name,
 	}
 	ret = register_ftrace_function(&ops->fops);
 	if (ret) {
-		if (ret == -EBUSY)
-			snprintf(err, errlen,
-				 "function '%s' is already redirected by another IPMODIFY ftrace user",
-				 name);
-		else
-			snprintf(err, errlen,
-				 "function '%s': cannot register ftrace_ops: %d",
-				 name, ret);
+		shunt_arm_error(err, errlen, name, "ftrace_ops", ret);
 		ftrace_set_filter_ip(&ops->fops, ops->addr, 1, 0);
 	}
 	return ret;
@@ -149,14 +157,7 @@ static int shunt_ops_arm_kprobe(struct shunt_ops *ops, const char *name,
 	ops->kp.post_handler = shunt_kprobe_post;
 	ret = register_kprobe(&ops->kp);
 	if (ret) {
-		if (ret == -EBUSY)
-			snprintf(err, errlen,
-				 "function '%s' is already redirected by another IPMODIFY ftrace user",
-				 name);
-		else
-			snprintf(err, errlen,
-				 "function '%s': cannot register kprobe: %d",
-				 name, ret);
+		shunt_arm_error(err, errlen, name, "kprobe", ret);
 		return ret;
 	}
 	/* an int3 kprobe would not be exclusive: refuse it */
@@ -256,6 +257,20 @@ void shunt_redirect_pop(struct shunt_func *func)
 		return;
 	}
 	list_del_rcu(&func->stack_node);
+}
+
+/*
+ * The first instruction of the function at addr after its ftrace call
+ * (and ENDBR): only the original body runs there, never a redirected
+ * call, so a probe there sees the old code really run.
+ */
+unsigned long shunt_redirect_body(unsigned long addr)
+{
+	u32 insn;
+
+	if (!get_kernel_nofault(insn, (u32 *)addr) && is_endbr(insn))
+		addr += ENDBR_INSN_SIZE;
+	return addr + MCOUNT_INSN_SIZE;
 }
 
 /* The newest entry on func's function (func is on a stack). */

@@ -172,6 +172,7 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 			char *err, size_t errlen);
 void shunt_redirect_pop(struct shunt_func *func);
 void shunt_redirect_sync(void);
+unsigned long shunt_redirect_body(unsigned long addr);
 struct shunt_func *shunt_redirect_top(struct shunt_func *func);
 void shunt_redirect_below(struct shunt_func *func, unsigned long *start,
 			  unsigned long *end);
@@ -200,6 +201,8 @@ struct shunt_range {
 	unsigned long start, end;
 };
 
+bool shunt_addr_in_ranges(const struct shunt_range *ranges, int nr,
+			  unsigned long addr);
 int shunt_stack_check_all(const struct shunt_range *ranges, int nr,
 			  char *blocked, size_t len);
 

@@ -23,18 +23,25 @@ struct stack_check {
 	unsigned long hit;		/* address found on the current task */
 };
 
+bool shunt_addr_in_ranges(const struct shunt_range *ranges, int nr,
+			  unsigned long addr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (addr >= ranges[i].start && addr < ranges[i].end)
+			return true;
+	return false;
+}
+
 static bool stack_check_addr(void *arg, unsigned long addr)
 {
 	struct stack_check *sc = arg;
-	int i;
 
-	for (i = 0; i < sc->nr_ranges; i++) {
-		if (addr >= sc->ranges[i].start && addr < sc->ranges[i].end) {
-			sc->hit = addr;
-			return false;
-		}
-	}
-	return true;
+	if (!shunt_addr_in_ranges(sc->ranges, sc->nr_ranges, addr))
+		return true;
+	sc->hit = addr;
+	return false;
 }
 
 static void stack_check_report(struct stack_check *sc, struct task_struct *t,

@@ -141,8 +141,17 @@ int notrace shunt_task_state(void)
 
 /* ---- switching ---- */
 
+static void trans_switch_pid(struct shunt_trans *t, pid_t pid, int *state,
+			     enum shunt_switch_how how);
+
 static void trans_switch(struct shunt_trans *t, struct task_struct *task,
 			 int *state, enum shunt_switch_how how)
+{
+	trans_switch_pid(t, task->pid, state, how);
+}
+
+static void trans_switch_pid(struct shunt_trans *t, pid_t pid, int *state,
+			     enum shunt_switch_how how)
 {
 	int target = READ_ONCE(t->target);
 
@@ -151,7 +160,7 @@ static void trans_switch(struct shunt_trans *t, struct task_struct *task,
 	if (cmpxchg(state, !target, target) != !target)
 		return;
 	atomic_inc(&t->switched[how]);
-	trace_shunt_task_switch(task->pid, how,
+	trace_shunt_task_switch(pid, how,
 				ktime_to_ns(ktime_sub(ktime_get(), t->start)));
 	if (atomic_dec_and_test(&t->pending))
 		irq_work_queue(&t->done_irq_work);
@@ -166,15 +175,11 @@ struct range_check {
 static bool range_check_addr(void *arg, unsigned long addr)
 {
 	struct range_check *rc = arg;
-	int i;
 
-	for (i = 0; i < rc->nr; i++) {
-		if (addr >= rc->ranges[i].start && addr < rc->ranges[i].end) {
-			rc->hit = addr;
-			return false;
-		}
-	}
-	return true;
+	if (!shunt_addr_in_ranges(rc->ranges, rc->nr, addr))
+		return true;
+	rc->hit = addr;
+	return false;
 }
 
 /*
@@ -202,16 +207,23 @@ static int task_stack_clean(struct shunt_trans *t, struct task_struct *task,
 static void trans_try_task(struct shunt_trans *t, struct task_struct *task)
 {
 	enum shunt_switch_how how = SHUNT_SWITCH_STACK;
+	struct shunt_task_slot *slot = NULL;
 	unsigned long hit;
 	int *state;
 
-	state = task_state_ptr(t, task);
+	if (is_idle_task(task)) {
+		how = SHUNT_SWITCH_IDLE;
+		state = &t->idle_state[task_cpu(task)];
+	} else {
+		slot = slot_find(t, task);
+		state = slot ? &slot->state : NULL;
+	}
 	if (!state || READ_ONCE(*state) == READ_ONCE(t->target))
 		return;
-	if (is_idle_task(task))
-		how = SHUNT_SWITCH_IDLE;
 	if (!task_stack_clean(t, task, &hit))
 		trans_switch(t, task, state, how);
+	else if (slot && hit)
+		WRITE_ONCE(slot->last_hit, hit);
 }
 
 static bool trans_active(struct shunt_trans *t)
@@ -379,11 +391,14 @@ static void sweep_report(struct sweep_report *r, struct task_struct *task,
 static bool sweep_task(struct shunt_trans *t, struct task_struct *task,
 		       struct sweep_report *r)
 {
+	struct shunt_task_slot *slot = NULL;
 	unsigned long flags, hit = 0;
 	bool wake = false, running;
 	unsigned int state;
 	int *sp, ret;
 
+	if (!is_idle_task(task))
+		slot = slot_find(t, task);
 	sp = task_state_ptr(t, task);
 	if (!sp || READ_ONCE(*sp) == t->target)
 		return false;
@@ -399,12 +414,16 @@ static bool sweep_task(struct shunt_trans *t, struct task_struct *task,
 	running = running || smp_load_acquire(&task->on_cpu);
 	if (running) {
 		raw_spin_unlock_irqrestore(&task->pi_lock, flags);
-		sweep_report(r, task, "running", 0);
+		/* where a context switch last found it */
+		hit = slot ? READ_ONCE(slot->last_hit) : 0;
+		sweep_report(r, task, "running", hit);
 		return false;
 	}
 	ret = task_stack_clean(t, task, &hit);
 	if (!ret)
 		trans_switch(t, task, sp, SHUNT_SWITCH_STACK);
+	else if (slot && hit)
+		WRITE_ONCE(slot->last_hit, hit);
 	else
 		wake = (task->flags & PF_KTHREAD) &&
 		       (state & TASK_INTERRUPTIBLE);
@@ -416,6 +435,7 @@ static bool sweep_task(struct shunt_trans *t, struct task_struct *task,
 
 struct idle_stop {
 	struct shunt_trans *t;
+	int unseen;
 };
 
 /* CPUs stopped: no idle task can resume while we look at it */
@@ -427,8 +447,20 @@ static int idle_check_stopped(void *arg)
 	for_each_online_cpu(cpu) {
 		struct task_struct *idle = READ_ONCE(shunt_idle_tasks[cpu]);
 
-		if (idle && (idle == current || !READ_ONCE(idle->on_cpu)))
+		if (idle && (idle == current || !READ_ONCE(idle->on_cpu))) {
 			trans_try_task(is->t, idle);
+		} else if (!idle &&
+			   READ_ONCE(is->t->idle_state[cpu]) != is->t->target) {
+			/*
+			 * Never seen running since we started watching: busy
+			 * tasks held the CPU all along. A parked idle task
+			 * waits in do_idle() -> schedule_idle(), and cannot
+			 * resume while the CPUs are stopped.
+			 */
+			trans_switch_pid(is->t, 0, &is->t->idle_state[cpu],
+					 SHUNT_SWITCH_IDLE);
+			is->unseen++;
+		}
 	}
 	return 0;
 }
@@ -441,6 +473,9 @@ static void sweep_idle(struct shunt_trans *t)
 	for_each_online_cpu(cpu) {
 		if (READ_ONCE(t->idle_state[cpu]) != t->target) {
 			stop_machine(idle_check_stopped, &is, NULL);
+			if (is.unseen)
+				pr_info("'%s': %d idle task(s) never seen running (CPUs kept busy); taken as parked in do_idle()\n",
+					t->patch->mod->name, is.unseen);
 			return;
 		}
 	}

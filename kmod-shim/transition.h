@@ -34,6 +34,8 @@ enum shunt_switch_how {
 struct shunt_task_slot {
 	struct task_struct *task;	/* NULL: free, SLOT_GONE: exited */
 	int state;
+	/* where its stack last held code it must leave: for 'blocked' */
+	unsigned long last_hit;
 };
 
 struct shunt_trans {

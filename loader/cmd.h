@@ -12,6 +12,7 @@ enum {
 struct verb {
 	const char *name;
 	const char *summary;
+	/* argv[0] is the verb's name */
 	int (*run)(int argc, char **argv);
 	void (*usage)(void);
 };
@@ -29,5 +30,19 @@ int list_run(int argc, char **argv);
 void list_usage(void);
 int show_run(int argc, char **argv);
 void show_usage(void);
+
+/*
+ * Print "shunt: VERB: MESSAGE (see 'shunt VERB --help')" on stderr and
+ * return EXIT_USAGE.
+ */
+__attribute__((format(printf, 2, 3)))
+int usage_error(const char *verb, const char *fmt, ...);
+
+/*
+ * For getopt_long() (opterr 0, optstring starting with ':') returning c,
+ * '?' (unknown option) or ':' (missing value): say which option was
+ * wrong; returns EXIT_USAGE.
+ */
+int bad_option(const char *verb, char **argv, int c);
 
 #endif

@@ -170,7 +170,7 @@ int modfile_check_patch(const struct modfile_info *info, const char *release,
 
 int modfile_load(const char *path, struct modfile *mf)
 {
-	char err[256];
+	char err[256], *data;
 	struct stat st;
 
 	memset(mf, 0, sizeof(*mf));
@@ -182,10 +182,11 @@ int modfile_load(const char *path, struct modfile *mf)
 		fprintf(stderr, "shunt: %s: not a regular file\n", path);
 		return -1;
 	}
-	if (read_file(path, &mf->data, &mf->size)) {
+	if (read_file(path, &data, &mf->size)) {
 		fprintf(stderr, "shunt: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	mf->data = data;
 	if (modfile_parse(mf->data, mf->size, &mf->info, err, sizeof(err))) {
 		fprintf(stderr, "shunt: %s: %s\n", path, err);
 		modfile_free(mf);
@@ -217,6 +218,9 @@ int modfile_for_each_string(const struct modfile *mf,
 		const unsigned char *p, *end;
 
 		if (sh[i].sh_type != SHT_PROGBITS || !(sh[i].sh_flags & SHF_ALLOC))
+			continue;
+		/* modfile_parse() skips sections with a bad name: check again */
+		if (!section_in_file(&sh[i], mf->size))
 			continue;
 		p = buf + sh[i].sh_offset;
 		end = p + sh[i].sh_size;

@@ -1,53 +1,81 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Patches as sysfs shows them: shunt's and the kernel livepatch's. */
+/* Patches as sysfs shows them: shunt's (SHUNT_SYSFS_ROOT) and the kernel's. */
 #ifndef SHUNT_PATCHINFO_H
 #define SHUNT_PATCHINFO_H
 
-#include <stdio.h>
+#include <stddef.h>
+
+/* one attribute file of a patch directory */
+struct patch_attr {
+	char *name;
+	char *value;		/* trailing newlines cut; NULL: not readable */
+};
 
 struct patch_func {
-	char name[128];
+	char name[256];
 	unsigned long sympos;
-	char new_func[128];	/* shunt only */
-	int immediate;		/* shunt only */
+	char new_func[256];	/* shunt: "" when absent */
+	int immediate;		/* shunt: -1 when absent */
 };
 
 struct patch_obj {
 	char name[64];
-	int patched;
+	int patched;		/* -1 when absent */
 	int nr_funcs;
 	struct patch_func *funcs;
 };
 
 struct patch_info {
 	char name[64];
-	int shunt;		/* 1: shunt patch, 0: kernel livepatch */
-	int enabled, transition, replace, forced;
-	long seq;		/* shunt only */
+	int shunt;		/* 1: a shunt patch, 0: a kernel livepatch */
+	int enabled, transition;
+	int replace;		/* -1 when absent (older kernels' livepatch) */
+	/* shunt's own attributes; for klp, state is derived */
 	char state[16], consistency[16], redirect[16], replaced_by[64];
-	char blocked[1024], error[256], stats[512];
+	long seq;		/* klp: stack_order when the kernel has it */
+	int forced;
+	int nr_attrs;
+	struct patch_attr *attrs;	/* every file of the patch dir, by name */
 	int nr_objs;
-	struct patch_obj *objs;
+	struct patch_obj *objs;		/* by name */
 };
 
-/* Read one patch from /sys/kernel/{shunt,livepatch}/NAME. */
-int patch_info_read(const char *name, int shunt, struct patch_info *pi);
+/*
+ * Read patch name from root/name (root: SHUNT_SYSFS_ROOT or
+ * SHUNT_KLP_SYSFS_ROOT; shunt says which). -1 when it is not a patch
+ * directory (no 'enabled' file).
+ */
+int patch_info_read(const char *root, const char *name, int shunt,
+		    struct patch_info *pi);
 void patch_info_free(struct patch_info *pi);
 
-/* Every patch: shunt's by apply order, then the kernel's. */
-int patch_list_all(struct patch_info **list, int *n);
+/* The value of attribute file attr; NULL when absent or unreadable. */
+const char *patch_attr_value(const struct patch_info *pi, const char *attr);
+
+/*
+ * Every patch: shunt's (directories of shunt_root with an 'enabled' file)
+ * in apply order (seq), then the kernel's in theirs. A root that does not
+ * exist has no patches. Returns 0, or -1 when out of memory.
+ */
+int patch_list_read(const char *shunt_root, const char *klp_root,
+		    struct patch_info **list, int *n);
 void patch_list_free(struct patch_info *list, int n);
 
-/* One line per patch, and the JSON object of a patch. */
-void patch_print_line(FILE *f, const struct patch_info *pi);
-void patch_print_json(FILE *f, const struct patch_info *pi);
-void patch_print_details(FILE *f, const struct patch_info *pi);
-
-/* "name,sympos" into its parts; -1 when it is not of that form. */
+/* A function directory "name,sympos" into its parts; -1 when it is not one. */
 int parse_func_dir(const char *dirname, char *name, size_t len,
 		   unsigned long *sympos);
 
-/* Print s as a JSON string. */
-void json_str(FILE *f, const char *s);
+/*
+ * The state of a kernel livepatch, named as shunt's are: applying,
+ * reverting, applied or disabled.
+ */
+const char *klp_state(int enabled, int transition);
+
+/*
+ * The directory of shunt patch name into dir. When there is none, print
+ * why ("no shunt patch NAME", or that it is a kernel livepatch) and
+ * return -1.
+ */
+int shunt_patch_dir(const char *name, char *dir, size_t len);
 
 #endif

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Kernel modules: loading shunt.ko when needed, finit_module, delete_module. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -12,13 +10,13 @@
 
 #include "shim.h"
 #include "shunt_abi.h"
-#include "kallsyms.h"
 #include "util.h"
 
 int module_load(const char *path, const char *params)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int ret, e;
+	long ret;
+	int e;
 
 	if (fd < 0)
 		return -1;
@@ -26,115 +24,86 @@ int module_load(const char *path, const char *params)
 	e = errno;
 	close(fd);
 	errno = e;
-	return ret;
+	return ret ? -1 : 0;
 }
 
 int module_unload(const char *name)
 {
-	return syscall(SYS_delete_module, name, O_NONBLOCK);
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -1 : 0;
 }
 
-int shim_ensure_loaded(const char *path)
+int module_is_loaded(const char *name)
 {
-	char self[PATH_MAX], cand[3][PATH_MAX];
-	struct utsname uts;
-	ssize_t n;
-	int nc = 0;
+	char path[PATH_MAX];
 
-	if (is_dir(SHUNT_SYSFS_ROOT))
-		return 0;
-	if (path) {
-		copy_str(cand[nc++], PATH_MAX, path);
-	} else {
-		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		if (n > 0) {
-			self[n] = '\0';
-			snprintf(cand[nc++], PATH_MAX, "%s/shunt.ko", dirname(self));
-		}
-		uname(&uts);
-		snprintf(cand[nc++], PATH_MAX, "/lib/modules/%s/extra/shunt.ko",
-			 uts.release);
+	return is_dir(path_join(path, sizeof(path), "/sys/module", name));
+}
+
+int shim_candidates(const char *explicit, const char *exe, const char *release,
+		    char out[SHIM_CANDIDATES_MAX][PATH_MAX])
+{
+	const char *slash;
+	int n = 0;
+
+	if (explicit) {
+		copy_str(out[n++], PATH_MAX, explicit);
+		return n;
 	}
-	for (int i = 0; i < nc; i++) {
-		if (access(cand[i], R_OK))
-			continue;
-		if (module_load(cand[i], "") && errno != EEXIST) {
-			fprintf(stderr, "shunt: %s: cannot load the shim: %s\n",
-				cand[i], strerror(errno));
-			return -1;
-		}
-		return 0;
+	if (exe && (slash = strrchr(exe, '/')))
+		snprintf(out[n++], PATH_MAX, "%.*s/shunt.ko",
+			 (int)(slash - exe), exe);
+	snprintf(out[n++], PATH_MAX, "/lib/modules/%s/extra/shunt.ko", release);
+	return n;
+}
+
+/* The loaded shim must speak our sysfs ABI: same version. */
+static int shim_check_version(void)
+{
+	char path[PATH_MAX], version[64];
+
+	path_join(path, sizeof(path), SHUNT_SYSFS_ROOT, "version");
+	if (read_text(path, version, sizeof(version))) {
+		fprintf(stderr, "shunt: %s: %s\n", path, strerror(errno));
+		return -1;
 	}
-	fprintf(stderr, "shunt: shunt.ko is not loaded and not found (%s%s%s); use --shim PATH\n",
-		cand[0], nc > 1 ? ", " : "", nc > 1 ? cand[1] : "");
-	return -1;
-}
-
-static int claim_write_piece(const char *piece, size_t len, void *ctx)
-{
-	int *fd = ctx;
-
-	return write(*fd, piece, len) == (ssize_t)len ? 0 : -1;
-}
-
-int claim_write(const char *text, size_t len)
-{
-	int fd = open(SHUNT_CLAIM_FILE, O_WRONLY | O_CLOEXEC);
-	int ret, e;
-
-	if (fd < 0)
+	if (strcmp(version, SHUNT_VERSION)) {
+		fprintf(stderr, "shunt: %s: shunt.ko is version %s, this shunt command is %s\n",
+			path, version, SHUNT_VERSION);
 		return -1;
-	ret = claim_chunks(text, len, SHUNT_CLAIM_WRITE_MAX, claim_write_piece, &fd);
-	e = errno;
-	close(fd);
-	errno = e;
-	return ret;
-}
-
-int claim_parse_status(const char *line, char *name, size_t namelen,
-		       char *state, size_t statelen, int *err, char *msg,
-		       size_t msglen)
-{
-	char n[128], st[32];
-	int consumed = 0;
-
-	*err = 0;
-	msg[0] = '\0';
-	if (sscanf(line, "%127s %31s%n", n, st, &consumed) != 2)
-		return -1;
-	copy_str(name, namelen, n);
-	copy_str(state, statelen, st);
-	if (!strcmp(st, "failed")) {
-		const char *p = line + consumed;
-		char *end;
-
-		*err = (int)strtol(p, &end, 10);
-		while (*end == ' ')
-			end++;
-		copy_str(msg, msglen, end);
-		msg[strcspn(msg, "\n")] = '\0';
 	}
 	return 0;
 }
 
-int claim_result(const char *name, int *err, char *msg, size_t msglen)
+int shim_ensure_loaded(const char *explicit)
 {
-	char *text, *line, *save = NULL, n[128], st[32];
-	size_t size;
-	int ret = -1;
+	char exe[PATH_MAX], cand[SHIM_CANDIDATES_MAX][PATH_MAX];
+	struct utsname uts;
+	ssize_t n;
+	int nc;
 
-	if (read_file(SHUNT_CLAIM_FILE, (void **)&text, &size))
-		return -1;
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (claim_parse_status(line, n, sizeof(n), st, sizeof(st), err,
-				       msg, msglen))
+	if (is_dir(SHUNT_SYSFS_ROOT))
+		return shim_check_version();
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	uname(&uts);
+	nc = shim_candidates(explicit, exe, uts.release, cand);
+	for (int i = 0; i < nc; i++) {
+		if (!explicit && access(cand[i], F_OK))
 			continue;
-		if (!strcmp(n, name)) {
-			ret = 0;
-			break;
+		/* EEXIST: someone else loaded it just now */
+		if (module_load(cand[i], "") && errno != EEXIST) {
+			fprintf(stderr, "shunt: %s: cannot load shunt.ko: %s\n",
+				cand[i], strerror(errno));
+			return -1;
 		}
+		if (!is_dir(SHUNT_SYSFS_ROOT)) {
+			fprintf(stderr, "shunt: %s: loaded, but %s did not appear\n",
+				cand[i], SHUNT_SYSFS_ROOT);
+			return -1;
+		}
+		return shim_check_version();
 	}
-	free(text);
-	return ret;
+	fprintf(stderr, "shunt: shunt.ko is not loaded and not found at %s%s%s (use --shim PATH)\n",
+		cand[0], nc > 1 ? " or " : "", nc > 1 ? cand[1] : "");
+	return -1;
 }

@@ -1,28 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Talking to shunt.ko: loading it, claims, module syscalls. */
+/* Kernel modules: loading shunt.ko when needed, finit_module, delete_module. */
 #ifndef SHUNT_SHIM_H
 #define SHUNT_SHIM_H
 
-#include <stddef.h>
+#include <limits.h>
 
-/* Load shunt.ko unless loaded: from path, else beside us, else installed. */
-int shim_ensure_loaded(const char *path);
-
-/* Write whole lines to the claim file, in pieces it accepts. */
-int claim_write(const char *text, size_t len);
+#define SHIM_CANDIDATES_MAX 2
 
 /*
- * The claim file's line for name: *err the errno of a failed attempt
- * (0 otherwise), msg its message. Returns -1 when there is none.
+ * Where to look for shunt.ko: explicit (--shim) alone when given, else
+ * shunt.ko in the directory of exe (the running binary), then
+ * /lib/modules/RELEASE/extra/shunt.ko. Returns how many were filled in.
  */
-int claim_result(const char *name, int *err, char *msg, size_t msglen);
+int shim_candidates(const char *explicit, const char *exe, const char *release,
+		    char out[SHIM_CANDIDATES_MAX][PATH_MAX]);
 
-/* Parse one claim status line ("NAME failed -16 message"). */
-int claim_parse_status(const char *line, char *name, size_t namelen,
-		       char *state, size_t statelen, int *err, char *msg,
-		       size_t msglen);
+/*
+ * Make sure shunt.ko is loaded (SHUNT_SYSFS_ROOT exists) and speaks our
+ * version, loading it from explicit or the usual places. Prints one line
+ * and returns -1 on failure.
+ */
+int shim_ensure_loaded(const char *explicit);
 
+/* finit_module(path, params); -1 with errno. */
 int module_load(const char *path, const char *params);
+
+/* delete_module(name, O_NONBLOCK); -1 with errno. */
 int module_unload(const char *name);
+
+/* Is a module called name loaded (/sys/module/NAME)? */
+int module_is_loaded(const char *name);
 
 #endif

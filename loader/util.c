@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Small helpers shared by the loader: strings, files, sysfs, time. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +26,27 @@ size_t copy_str(char *dst, size_t dstlen, const char *src)
 	return n;
 }
 
-int read_file(const char *path, void **data, size_t *size)
+/* close() that keeps the errno of what failed before it */
+static void close_keep_errno(int fd)
+{
+	int e = errno;
+
+	close(fd);
+	errno = e;
+}
+
+int read_file(const char *path, char **data, size_t *size)
 {
 	size_t cap = 65536, len = 0;
-	char *buf = malloc(cap + 1);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
 
-	if (fd < 0 || !buf) {
-		int e = fd < 0 ? errno : ENOMEM;
-
-		if (fd >= 0)
-			close(fd);
-		free(buf);
-		errno = e;
+	if (fd < 0)
+		return -1;
+	buf = malloc(cap + 1);
+	if (!buf) {
+		close(fd);
+		errno = ENOMEM;
 		return -1;
 	}
 	for (;;) {
@@ -57,11 +68,8 @@ int read_file(const char *path, void **data, size_t *size)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			int e = errno;
-
 			free(buf);
-			close(fd);
-			errno = e;
+			close_keep_errno(fd);
 			return -1;
 		}
 		if (n == 0)
@@ -78,17 +86,28 @@ int read_file(const char *path, void **data, size_t *size)
 int read_text(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	size_t got = 0;
 
 	if (fd < 0)
 		return -1;
-	n = read(fd, buf, len - 1);
+	/* sysfs hands out an attribute in one read, but a file may not */
+	while (got < len - 1) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close_keep_errno(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += n;
+	}
 	close(fd);
-	if (n < 0)
-		return -1;
-	while (n > 0 && buf[n - 1] == '\n')
-		n--;
-	buf[n] = '\0';
+	while (got > 0 && buf[got - 1] == '\n')
+		got--;
+	buf[got] = '\0';
 	return 0;
 }
 
@@ -102,15 +121,16 @@ int write_text(const char *path, const char *s)
 		return -1;
 	n = write(fd, s, len);
 	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
+		close_keep_errno(fd);
 		return -1;
 	}
 	if (close(fd))
 		return -1;
-	return (size_t)n == len ? 0 : (errno = EIO, -1);
+	if ((size_t)n != len) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
 }
 
 char *path_join(char *buf, size_t len, const char *dir, const char *name)
@@ -121,7 +141,7 @@ char *path_join(char *buf, size_t len, const char *dir, const char *name)
 
 long read_long(const char *dir, const char *name, long def)
 {
-	char path[512], text[64], *end;
+	char path[1024], text[64], *end;
 	long v;
 
 	if (read_text(path_join(path, sizeof(path), dir, name), text, sizeof(text)))
@@ -135,6 +155,61 @@ int is_dir(const char *path)
 	struct stat st;
 
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+int is_file(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **dir_list(const char *dir, enum dir_list_what what, int *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL, path[1024];
+	int cap = 0;
+
+	*n = 0;
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		char **grown;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path_join(path, sizeof(path), dir, de->d_name);
+		if (what == DIR_LIST_DIRS ? !is_dir(path) : !is_file(path))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(names, cap * sizeof(*names));
+			if (!grown)
+				break;
+			names = grown;
+		}
+		names[*n] = strdup(de->d_name);
+		if (!names[*n])
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n)
+		qsort(names, *n, sizeof(*names), cmp_names);
+	return names;
+}
+
+void free_names(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 double now_ms(void)
@@ -151,4 +226,16 @@ void sleep_ms(unsigned int ms)
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+double parse_seconds(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno || !isfinite(v) || v < 0)
+		return -1;
+	return v;
 }

@@ -4,36 +4,40 @@
 . /shunt/tests/lib.sh
 step() { printf '\n==> %s\n' "$*"; }
 run() { echo "\$ $*"; "$@"; }
+M=$SHUNT_MODULES
 
-step "the running kernel"
+step "the running kernel and the file we will patch"
 run uname -r
 run cat /proc/cmdline
 
-step "load the shunt shim"
-run insmod "$SHUNT_KO" || exit 1
-run ls /sys/kernel/shunt
+step "apply an ordinary klp module through shunt (per-task consistency; shunt.ko is loaded on demand)"
+run modinfo -F livepatch $M/shunt_sample_cmdline.ko
+run shunt apply $M/shunt_sample_cmdline.ko || exit 1
+run cat /proc/cmdline
+run shunt list
+run ls /sys/kernel/livepatch
 
-if shunt --help | grep -q '^  apply'; then
-	step "apply the sample patch through shunt"
-	run shunt apply "$SHUNT_MODULES/shunt_sample_cmdline.ko" || exit 1
-	run cat /proc/cmdline
-	run shunt list
-	step "BPF programs attached by shunt"
-	run bpftool prog show
-	step "revert"
-	run shunt revert shunt_sample_cmdline || exit 1
-	run cat /proc/cmdline
-else
-	step "shunt apply is not available in this build yet; the same module through the kernel's livepatch:"
-	run insmod "$SHUNT_MODULES/shunt_sample_cmdline.ko" || exit 1
-	wait_for 30 "klp transition" test "$(cat /sys/kernel/livepatch/shunt_sample_cmdline/transition)" = 0
-	run cat /proc/cmdline
-	run sh -c 'echo 0 > /sys/kernel/livepatch/shunt_sample_cmdline/enabled'
-	wait_for 30 "klp unpatch" test ! -d /sys/kernel/livepatch/shunt_sample_cmdline
-	run rmmod shunt_sample_cmdline
-	run cat /proc/cmdline
-fi
-step "unload the shim"
+step "what redirects the function: one IPMODIFY ftrace_ops of shunt.ko"
+run grep cmdline_proc_show /sys/kernel/tracing/enabled_functions
+
+step "BPF programs"
+echo "(shunt's BPF metrics and safety probes are not built yet; bpftool lists what the kernel has)"
+run bpftool prog show
+
+step "a transition held up by a kthread sleeping in the function being replaced"
+run insmod $M/shunt_test_busy.ko hold=1
+sleep 0.3
+run shunt apply --timeout=3 $M/shunt_test_busy_patch.ko
+echo "(the loader named the blocking task and reversed the transition)"
+echo 0 > /sys/module/shunt_test_busy/parameters/hold
+run shunt apply --consistency=stop-machine $M/shunt_test_busy_patch.ko
+run shunt revert shunt_test_busy_patch
+run rmmod shunt_test_busy
+
+step "revert"
+run shunt revert shunt_sample_cmdline || exit 1
+run cat /proc/cmdline
+run shunt list
 run rmmod shunt
 echo
 echo "demo finished"

@@ -3,7 +3,7 @@ orig=$(cat /proc/cmdline)
 lp=/sys/kernel/livepatch/shunt_sample_cmdline
 load_module shunt_sample_cmdline || fail "insmod shunt_sample_cmdline"
 test -d $lp || fail "$lp missing"
-wait_for 30 "klp transition to finish" test "$(cat $lp/transition)" = 0
+wait_eq 30 $lp/transition 0
 assert_eq "$(cat $lp/enabled)" 1 "klp enabled"
 assert_eq "$(cat /proc/cmdline)" "patched: shunt_sample_cmdline" "/proc/cmdline while patched"
 assert_klog "livepatch: 'shunt_sample_cmdline': patching complete" "klp patching message"

@@ -104,15 +104,82 @@ module_loaded() { [ -d "/sys/module/$1" ]; }
 # the next test starts from a clean kernel.
 reset_kernel_state() {
 	local p m
+	[ -d /sys/kernel/shunt ] && revert_all
 	for p in /sys/kernel/livepatch/*; do
 		[ -d "$p" ] || continue
 		echo 0 > "$p/enabled" 2>/dev/null
-		wait_for 30 "kernel livepatch $(basename "$p") to disable" \
-			test ! -d "$p" -o "$(cat "$p/transition" 2>/dev/null)" = 0
+		wait_for 30 "kernel livepatch $(basename "$p") to go" test ! -d "$p"
 	done
 	for m in "$SHUNT_MODULES"/*.ko "$SHUNT_KO"; do
 		m=$(basename "$m" .ko)
 		module_loaded "$m" && rmmod "$m" 2>/dev/null
 	done
 	return 0
+}
+
+# ---- shunt patches ----
+
+SHUNT_ROOT=/sys/kernel/shunt
+
+# shunt_ok ARGS...: run the shunt command, fail the test unless it succeeds
+shunt_ok() {
+	shunt "$@" > /tmp/shunt.out 2>&1
+	local rc=$?
+	sed 's/^/#   /' /tmp/shunt.out
+	[ "$rc" = 0 ] || fail "'shunt $*' exited $rc"
+}
+
+# shunt_fails ERE ARGS...: shunt must exit 1 with stderr matching ERE
+shunt_fails() {
+	local ere=$1 rc
+	shift
+	shunt "$@" > /tmp/shunt.out 2> /tmp/shunt.err
+	rc=$?
+	sed 's/^/#   /' /tmp/shunt.err
+	[ "$rc" = 1 ] || fail "'shunt $*' exited $rc, expected 1"
+	grep -qE -- "$ere" /tmp/shunt.err || fail "'shunt $*': stderr does not match /$ere/"
+	[ "$(wc -l < /tmp/shunt.err)" -ge 1 ] || fail "no error message"
+	say "ok: shunt $* refused: /$ere/"
+}
+
+# patch_attr NAME ATTR: a shunt patch's sysfs attribute
+patch_attr() { cat "$SHUNT_ROOT/$1/$2" 2>/dev/null; }
+
+# assert_no_shunt_patches: nothing applied, nothing claimed
+assert_no_shunt_patches() {
+	local left
+	left=$(ls -d $SHUNT_ROOT/*/enabled 2>/dev/null)
+	[ -z "$left" ] || fail "shunt patches left: $left"
+	[ -z "$(cat $SHUNT_ROOT/claim 2>/dev/null)" ] || fail "claims left: $(cat $SHUNT_ROOT/claim)"
+	[ -z "$(shunt list | grep -E '^[^ ]+ +shunt ')" ] || fail "shunt list shows shunt patches: $(shunt list)"
+	say "ok: no shunt patch left"
+}
+
+# revert_all: revert every shunt patch, newest first
+revert_all() {
+	local p
+	for p in $(shunt list --json | grep -o '"name":"[^"]*","backend":"shunt"' | cut -d'"' -f4 | tac); do
+		shunt revert "$p" > /dev/null 2>&1
+	done
+}
+
+# ---- the shunt_test_busy target ----
+
+busy_hold() { echo "$1" > /sys/module/shunt_test_busy/parameters/hold; }
+
+# load shunt_test_busy and keep its kthread sleeping in shunt_busy_sleep()
+busy_load_held() {
+	load_module shunt_test_busy || fail "insmod shunt_test_busy"
+	busy_hold 1
+	wait_for 5 "the kthread to sleep in the old function" sh -c 'dmesg | grep -q "sleeping in shunt_busy_sleep (original)"'
+}
+
+# wait_eq SECONDS FILE VALUE: poll until FILE reads VALUE (re-read each time)
+wait_eq() {
+	local limit=$1 file=$2 want=$3 i=0
+	while [ "$(cat "$file" 2>/dev/null)" != "$want" ]; do
+		i=$((i + 1))
+		[ "$i" -ge $((limit * 10)) ] && fail "timed out after ${limit}s waiting for $file to read '$want' (reads '$(cat "$file" 2>/dev/null)')"
+		sleep 0.1
+	done
 }

@@ -1,0 +1,99 @@
+# TEST: callbacks run in the kernel's order (checked against the kernel's livepatch with the same module) for vmlinux and a module object, also for a module loaded later, unloaded while patched, or absent; a failing pre_patch aborts cleanly, for vmlinux and for a module loaded later
+M=$SHUNT_MODULES
+P=shunt_test_patch_target
+T=shunt_test_target
+orig=$(cat /proc/cmdline)
+
+# cb_seq: the patch's callback lines and its "(un)patching complete" line
+# (from shunt or from the kernel's livepatch) logged since the last call,
+# as "line;line;..."; the lines are left in the log for the runner to check
+rm -f /tmp/cb.seen
+cb_seq() {
+	dmesg > /tmp/cb.all
+	tail -n +$(($(cat /tmp/cb.seen 2>/dev/null || echo 0) + 1)) /tmp/cb.all > /tmp/cb.log
+	wc -l < /tmp/cb.all > /tmp/cb.seen
+	sed -n -E -e "s/.*$P: (p[a-z_]+: .*)/\1/p" \
+		-e "s/.*(livepatch|shunt): '$P': ((un)?patching complete)$/\2/p" \
+		/tmp/cb.log | tr '\n' ';'
+}
+
+# the backend under test: "shunt" or "klp" (insmod, the kernel's livepatch)
+apply_p() {
+	if [ $backend = shunt ]; then
+		shunt_ok apply $M/$P.ko "$@"
+	else
+		load_module $P "$@" || fail "klp: insmod $P"
+		wait_eq 30 /sys/kernel/livepatch/$P/transition 0
+	fi
+}
+
+revert_p() {
+	if [ $backend = shunt ]; then
+		shunt_ok revert $P
+	else
+		echo 0 > /sys/kernel/livepatch/$P/enabled
+		wait_for 30 "klp: $P to go" test ! -d /sys/kernel/livepatch/$P
+		rmmod $P || fail "klp: rmmod $P"
+	fi
+}
+
+# what the target module's load logs when a pre_patch refuses it: busybox
+# insmod tries finit_module() and then init_module(), so two attempts
+coming_refused="pre_patch: $T [coming];pre_patch: $T [coming];"
+
+for backend in klp shunt; do
+	say "--- $backend: target loaded before the patch, unloaded and loaded again while patched"
+	load_module $T || fail "insmod $T"
+	cb_seq > /dev/null
+	apply_p
+	assert_eq "$(cb_seq)" "pre_patch: vmlinux;pre_patch: $T [live];post_patch: vmlinux;post_patch: $T [live];patching complete;" "$backend: apply"
+	rmmod $T || fail "rmmod $T while patched"
+	assert_eq "$(cb_seq)" "pre_unpatch: $T [going];post_unpatch: $T [going];" "$backend: target unloaded while patched"
+	load_module $T || fail "insmod $T while patched"
+	assert_eq "$(cb_seq)" "pre_patch: $T [coming];post_patch: $T [coming];" "$backend: target loaded while patched"
+	assert_match "$(cat /proc/$T)" "value: patched" "$backend: target patched"
+	revert_p
+	assert_eq "$(cb_seq)" "pre_unpatch: vmlinux;pre_unpatch: $T [live];post_unpatch: vmlinux;post_unpatch: $T [live];unpatching complete;" "$backend: revert"
+	assert_match "$(cat /proc/$T)" "value: original" "$backend: target original"
+	rmmod $T || fail "rmmod $T"
+	cb_seq > /dev/null
+
+	say "--- $backend: target absent: only vmlinux gets callbacks"
+	apply_p
+	assert_eq "$(cb_seq)" "pre_patch: vmlinux;post_patch: vmlinux;patching complete;" "$backend: apply without the target"
+	revert_p
+	assert_eq "$(cb_seq)" "pre_unpatch: vmlinux;post_unpatch: vmlinux;unpatching complete;" "$backend: revert without the target"
+
+	say "--- $backend: pre_patch of vmlinux fails"
+	if [ $backend = shunt ]; then
+		shunt_fails "$P.*vmlinux.*(-19|No such device)" apply $M/$P.ko pre_patch_ret=-19
+		assert_eq "$(wc -l < /tmp/shunt.err)" 1 "one line of error"
+		test ! -e $SHUNT_ROOT/$P || fail "$SHUNT_ROOT/$P left"
+		assert_no_shunt_patches
+		assert_eq "$(shunt list)" "no patches" "shunt list"
+		assert_eq "$(cb_seq)" "pre_patch: vmlinux;" "only the failing pre_patch ran"
+	else
+		load_module $P pre_patch_ret=-19 2>/tmp/insmod.err && fail "klp: insmod succeeded"
+		assert_match "$(cat /tmp/insmod.err)" "No such device" "klp: insmod error"
+		# two attempts by busybox insmod, as above; the kernel cancels each
+		# with an "unpatching complete" (no callbacks)
+		assert_eq "$(cb_seq)" "pre_patch: vmlinux;unpatching complete;pre_patch: vmlinux;unpatching complete;" "klp: only the failing pre_patch ran"
+	fi
+	module_loaded $P && fail "$backend: patch module left loaded"
+	assert_eq "$(cat /proc/cmdline)" "$orig" "$backend: cmdline untouched"
+
+	say "--- $backend: pre_patch of a module loaded later fails: that module is refused"
+	apply_p pre_patch_ret=-19 fail_object=$T
+	assert_eq "$(cb_seq)" "pre_patch: vmlinux;post_patch: vmlinux;patching complete;" "$backend: apply"
+	load_module $T 2>/tmp/insmod.err && fail "$backend: $T loaded despite its failing pre_patch"
+	assert_match "$(cat /tmp/insmod.err)" "No such device" "$backend: insmod error"
+	module_loaded $T && fail "$backend: $T loaded"
+	assert_eq "$(cb_seq)" "$coming_refused" "$backend: only the refused module's pre_patch ran"
+	assert_match "$(cat /tmp/cb.log)" "pre-patch callback failed for object '$T'" "$backend: the failure is logged"
+	assert_match "$(cat /tmp/cb.log)" "refusing to load module '$T'" "$backend: the refusal is logged"
+	assert_eq "$(cat /proc/cmdline)" "cmdline: $P" "$backend: vmlinux part still applied"
+	revert_p
+	assert_eq "$(cb_seq)" "pre_unpatch: vmlinux;post_unpatch: vmlinux;unpatching complete;" "$backend: revert"
+	assert_eq "$(cat /proc/cmdline)" "$orig" "$backend: cmdline original"
+done
+assert_no_shunt_patches
