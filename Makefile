@@ -30,6 +30,8 @@ BPF_SKELS := $(patsubst $(TOP)/bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
 UNIT_SRCS := $(wildcard $(TOP)/tests/unit/test_*.c)
 UNIT_BINS := $(patsubst $(TOP)/tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
+.SECONDARY:
+
 .PHONY: all deps modules shim samples testmods bpf loader unit test demo \
 	bench check-kdir clean
 
@@ -97,6 +99,27 @@ test:
 demo:
 	$(MAKE) all KDIR=$(VM_KDIR)
 	$(TOP)/tests/selftests/vm-run --name demo --timeout 300 $(TOP)/tests/selftests/demo.sh
+
+# make bench: boot the test VM once and measure shunt against the kernel's
+# livepatch (bench/run: a table, and JSON in build/bench/). bench-smoke is a
+# quick pass with small sizes and no repetitions: every row must come out.
+BENCH_DIR := $(BUILD)/bench
+BENCH_SIZES := 1 10 100 1000
+.PHONY: bench-smoke bench-modules
+
+bench bench-smoke:
+	$(MAKE) all KDIR=$(VM_KDIR)
+	$(MAKE) bench-modules KDIR=$(VM_KDIR)
+	$(TOP)/bench/run $(if $(filter bench-smoke,$@),--smoke)
+
+# the generated targets and patches, the hand-written modules, benchtool
+bench-modules: check-kdir $(BENCH_DIR)/benchtool
+	$(TOP)/bench/gen-modules $(BENCH_DIR) $(BENCH_SIZES)
+	$(MAKE) -C $(KDIR) M=$(BENCH_DIR) modules
+
+$(BENCH_DIR)/benchtool: $(TOP)/bench/benchtool.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static -pthread -o $@ $<
 
 clean:
 	for d in kmod-shim samples tests/selftests/modules; do \

@@ -18,8 +18,10 @@
  *     forced       r   1 once forced
  *     stats        r   the last transition: "duration_ns N",
  *                      "stop_machine_ns N", "stop_machine_tries N",
- *                      "switched_HOW N" for stack, boundary, idle,
- *                      inherit, force, exit, all
+ *                      "pending N" (tasks yet to switch while the
+ *                      transition runs, else 0), "switched_HOW N" for
+ *                      stack, boundary, idle, inherit, force, exit, all
+ *                      (so far, while it runs)
  *     state        r   applying | applied | reverting | releasing
  *     seq          r   apply order: 1 for the first patch applied, ...
  *     replace      r   klp_patch.replace (or the claim's override)
@@ -31,6 +33,14 @@
  *         patched  r   1 while the object's functions are redirected
  *         <function,sympos>/     sympos 1 when klp_func.old_sympos is 0
  *             new_func  r   the replacement, as %ps prints it
+ *             immediate r   1: switches for every task at once
+ *             old_addr  r   (root) the original's address; 0 while its
+ *                           module is not loaded
+ *             old_size  r   (root) its size
+ *             old_body  r   (root) its first instruction past the ftrace
+ *                           call: only the original body runs there
+ *             new_addr  r   (root) the replacement's address (0: no-op)
+ *             new_size  r   (root) its size
  *
  * Claiming a patch module: before init_module(), the loader writes lines
  * to /sys/kernel/shunt/claim (each write holds whole lines, < 4096 bytes):
@@ -78,6 +88,14 @@
 #define SHUNT_REDIRECT_KPROBE	"kprobe"
 
 #define SHUNT_CONSISTENCY_IMMEDIATE	"immediate"
+
+/*
+ * How a task reached the target state: the "how" of the shunt_task_switch
+ * tracepoint and the "switched_HOW" lines of stats, in this order.
+ */
+#define SHUNT_NR_HOW		7
+#define SHUNT_HOW_NAMES		{ "stack", "boundary", "idle", "inherit", \
+				  "force", "exit", "all" }
 #define SHUNT_CONSISTENCY_PER_TASK	"per-task"
 #define SHUNT_CONSISTENCY_STOP_MACHINE	"stop-machine"
 

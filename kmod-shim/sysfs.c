@@ -11,6 +11,7 @@
 
 #include "shunt.h"
 #include "shunt_abi.h"
+#include "transition.h"
 
 static const char * const shunt_state_names[] = {
 	[SHUNT_PATCH_APPLYING] = "applying",
@@ -70,23 +71,27 @@ static ssize_t forced_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", READ_ONCE(to_patch(kobj)->forced));
 }
 
-/* the last transition: how long, how tasks switched, stop_machine stall */
+/*
+ * The last transition: how long, how tasks switched, stop_machine stall;
+ * while one runs, how far it got ("pending" tasks, switched so far).
+ */
 static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	static const char * const how[] = {
-		"stack", "boundary", "idle", "inherit", "force", "exit", "all",
-	};
+	static const char * const how[] = SHUNT_HOW_NAMES;
 	struct shunt_patch *patch = to_patch(kobj);
 	struct shunt_trans_stats st;
+	unsigned int pending = 0;
 	ssize_t len;
 	int i;
 
 	mutex_lock(&shunt_mutex);
 	st = patch->stats;
+	if (!shunt_transition_progress(patch, &pending, st.switched))
+		pending = 0;
 	mutex_unlock(&shunt_mutex);
-	len = sysfs_emit(buf, "duration_ns %llu\nstop_machine_ns %llu\nstop_machine_tries %u\n",
-			 st.duration_ns, st.stop_ns, st.stop_tries);
+	len = sysfs_emit(buf, "duration_ns %llu\nstop_machine_ns %llu\nstop_machine_tries %u\npending %u\n",
+			 st.duration_ns, st.stop_ns, st.stop_tries, pending);
 	for (i = 0; i < ARRAY_SIZE(how); i++)
 		len += sysfs_emit_at(buf, len, "switched_%s %u\n", how[i],
 				     st.switched[i]);

@@ -485,19 +485,27 @@ static void sweep_work_fn(struct work_struct *work)
 {
 	struct shunt_trans *t = container_of(to_delayed_work(work),
 					     struct shunt_trans, sweep_work);
-	struct shunt_patch *patch = t->patch;
-	struct sweep_report r = {
-		.buf = patch->blocked,
-		.len = sizeof(patch->blocked),
-	};
+	struct shunt_patch *patch;
+	struct sweep_report r;
 	struct task_struct *g, *task;
 	unsigned int delay;
 
 	mutex_lock(&shunt_mutex);
-	if (!trans_active(t)) {
+	/*
+	 * A transition that ended while we waited for the mutex is freed:
+	 * compare the pointer before reading through it.
+	 */
+	if (rcu_dereference_protected(shunt_trans,
+				      lockdep_is_held(&shunt_mutex)) != t ||
+	    !trans_active(t)) {
 		mutex_unlock(&shunt_mutex);
 		return;
 	}
+	patch = t->patch;
+	r = (struct sweep_report){
+		.buf = patch->blocked,
+		.len = sizeof(patch->blocked),
+	};
 	patch->blocked[0] = '\0';
 	rcu_read_lock();
 	for_each_process_thread(g, task) {
@@ -559,6 +567,13 @@ static void trans_finish(struct shunt_trans *t, int result)
 	rcu_assign_pointer(shunt_trans, NULL);
 	synchronize_rcu();
 	irq_work_sync(&t->done_irq_work);
+	/*
+	 * No work of t may stay queued once it is freed. A running one (we
+	 * may be in done_work, or the sweep may wait for shunt_mutex) checks
+	 * shunt_trans before it reads t.
+	 */
+	cancel_work(&t->done_work);
+	cancel_delayed_work(&t->sweep_work);
 	trans_free(t);
 }
 
@@ -582,6 +597,25 @@ bool shunt_transition_running(struct shunt_patch *patch)
 					lockdep_is_held(&shunt_mutex));
 
 	return t && t->patch == patch;
+}
+
+/*
+ * While patch's transition runs: how many tasks have yet to switch, and
+ * how many switched so far by each way. Called under shunt_mutex.
+ */
+bool shunt_transition_progress(struct shunt_patch *patch, unsigned int *pending,
+			       unsigned int *switched)
+{
+	struct shunt_trans *t = rcu_dereference_protected(shunt_trans,
+					lockdep_is_held(&shunt_mutex));
+	int i;
+
+	if (!t || t->patch != patch)
+		return false;
+	*pending = atomic_read(&t->pending);
+	for (i = 0; i < SHUNT_SWITCH_NR; i++)
+		switched[i] = atomic_read(&t->switched[i]);
+	return true;
 }
 
 static struct shunt_trans *trans_get(void)
@@ -860,9 +894,13 @@ int shunt_transition_reverse(void)
 	if (!t || !READ_ONCE(t->table_ready) || READ_ONCE(t->all_at_target))
 		return -EBUSY;
 	WRITE_ONCE(t->paused, true);
-	/* no probe is switching anybody past this point */
+	/*
+	 * No probe is switching anybody past this point; the sweep cannot
+	 * either: it runs under shunt_mutex, which we hold (so never wait for
+	 * it here: it may be waiting for the mutex).
+	 */
 	synchronize_rcu();
-	cancel_delayed_work_sync(&t->sweep_work);
+	cancel_delayed_work(&t->sweep_work);
 
 	raw_spin_lock_irqsave(&shunt_trans_lock, flags);
 	target = !t->target;

@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 
 #include "shunt.h"
+#include "shunt_abi.h"
 
 enum {
 	SHUNT_UNPATCHED = 0,
@@ -30,6 +31,7 @@ enum shunt_switch_how {
 	SHUNT_SWITCH_ALL,	/* all at once: immediate, stop-machine */
 	SHUNT_SWITCH_NR,
 };
+static_assert(SHUNT_SWITCH_NR == SHUNT_NR_HOW);
 
 struct shunt_task_slot {
 	struct task_struct *task;	/* NULL: free, SLOT_GONE: exited */
@@ -77,6 +79,8 @@ int shunt_transition_stop_machine(char *err, size_t errlen);
 void shunt_transition_exit(void);
 int shunt_transition_init(void);
 bool shunt_transition_running(struct shunt_patch *patch);
+bool shunt_transition_progress(struct shunt_patch *patch, unsigned int *pending,
+			       unsigned int *switched);
 
 /* core.c: what happens when every task got to the target */
 void shunt_patch_transition_done(struct shunt_patch *patch, int target);

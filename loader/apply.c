@@ -13,6 +13,8 @@
 #include "cmd.h"
 #include "holder.h"
 #include "kallsyms.h"
+#include "metrics.h"
+#include "report.h"
 #include "modfile.h"
 #include "patchinfo.h"
 #include "shim.h"
@@ -28,6 +30,8 @@ struct apply_opts {
 	const char *shim;
 	double timeout;
 	int no_wait;
+	int no_metrics;
+	struct metrics_opts metrics;
 };
 
 void apply_usage(void)
@@ -46,6 +50,11 @@ void apply_usage(void)
 	       "  --timeout=S           give the transition S seconds (%d), then name\n"
 	       "                        the blocking tasks and reverse it\n"
 	       "  --no-wait             return once the transition has started\n"
+	       "  --no-metrics          attach no BPF programs at all\n"
+	       "  --probe=KIND          metrics with fentry (default: fentry/fexit)\n"
+	       "                        or kprobe (kprobe/kretprobe)\n"
+	       "  --strict              fail (and undo the apply) when a function\n"
+	       "                        cannot be probed\n"
 	       "  --shim=PATH           shunt.ko to load if it is not loaded (default:\n"
 	       "                        beside this binary, else\n"
 	       "                        /lib/modules/$(uname -r)/extra/shunt.ko)\n",
@@ -68,6 +77,9 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 		{ "stop-retries", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "no-wait", no_argument, NULL, 'n' },
+		{ "no-metrics", no_argument, NULL, 'M' },
+		{ "probe", required_argument, NULL, 'p' },
+		{ "strict", no_argument, NULL, 'X' },
 		{ "shim", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -124,6 +136,18 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 			break;
 		case 'n':
 			o->no_wait = 1;
+			break;
+		case 'M':
+			o->no_metrics = 1;
+			break;
+		case 'p':
+			if (!one_of(optarg, "fentry", "kprobe", NULL))
+				return usage_error("apply", "--probe is fentry or kprobe, not '%s'",
+						   optarg);
+			o->metrics.kprobe = !strcmp(optarg, "kprobe");
+			break;
+		case 'X':
+			o->metrics.strict = 1;
 			break;
 		case 'S':
 			o->shim = optarg;
@@ -225,10 +249,36 @@ static void read_blocked(const char *dir, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
-/* Wait while the patch is in transition; 0 done, -1 timed out. */
+/* "3 pending, 57 switched" from the shim's live stats */
+static void read_progress(const char *dir, char *buf, size_t len)
+{
+	char path[PATH_MAX], stats[1024], key[64];
+	unsigned long long v, pending = 0, switched = 0;
+
+	buf[0] = '\0';
+	if (read_text(path_join(path, sizeof(path), dir, "stats"), stats,
+		      sizeof(stats)))
+		return;
+	for (char *line = strtok(stats, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sscanf(line, "%63s %llu", key, &v) != 2)
+			continue;
+		if (!strcmp(key, "pending"))
+			pending = v;
+		else if (!strncmp(key, "switched_", 9))
+			switched += v;
+	}
+	snprintf(buf, len, "%llu task(s) pending, %llu switched", pending,
+		 switched);
+}
+
+/*
+ * Wait while the patch is in transition; 0 done, -1 timed out. On a
+ * terminal a live progress line; otherwise a line whenever the blocking
+ * tasks change.
+ */
 static int wait_transition(const char *name, double timeout)
 {
-	char dir[PATH_MAX], blocked[4096], last[4096] = "";
+	char dir[PATH_MAX], blocked[4096], last[4096] = "", progress[128];
 	int tty = isatty(STDOUT_FILENO), shown = 0;
 	double start = now_ms(), elapsed;
 
@@ -236,39 +286,42 @@ static int wait_transition(const char *name, double timeout)
 	while (is_dir(dir) && read_long(dir, "transition", 0)) {
 		elapsed = (now_ms() - start) / 1000;
 		if (elapsed >= timeout)
-			return -1;
-		/* after half a second, say who holds it up */
-		if (elapsed > 0.5) {
+			goto out;
+		read_progress(dir, progress, sizeof(progress));
+		if (tty) {
 			read_blocked(dir, blocked, sizeof(blocked));
-			if (tty) {
-				printf("\rshunt: %s: waiting for the transition, %.1f s; blocked by: %.60s\033[K",
-				       name, elapsed,
-				       blocked[0] ? strtok(blocked, "\n") : "-");
-				fflush(stdout);
-				shown = 1;
-			} else if (strcmp(blocked, last)) {
-				printf("shunt: %s: waiting for the transition; blocked by:\n%s\n",
-				       name, blocked[0] ? blocked : "-");
+			printf("\rshunt: %s: transition %.1f s: %s; blocked by: %.50s\033[K",
+			       name, elapsed, progress,
+			       blocked[0] ? strtok(blocked, "\n") : "-");
+			fflush(stdout);
+			shown = 1;
+		} else if (elapsed > 0.5) {
+			/* after half a second, say who holds it up */
+			read_blocked(dir, blocked, sizeof(blocked));
+			if (strcmp(blocked, last)) {
+				printf("shunt: %s: waiting for the transition (%.1f s, %s); blocked by:\n%s\n",
+				       name, elapsed, progress,
+				       blocked[0] ? blocked : "-");
 				fflush(stdout);
 				copy_str(last, sizeof(last), blocked);
 			}
 		}
 		sleep_ms(POLL_MS);
 	}
+	elapsed = -1;
+out:
 	if (shown)
 		printf("\n");
-	return 0;
+	return elapsed < 0 ? 0 : -1;
 }
 
-/* The transition took too long: name who blocks it, turn it around. */
-static void give_up(const char *name, double timeout)
+/* Turn the apply around: revert the patch, remove its module. */
+static void undo_apply(const char *name)
 {
-	char dir[PATH_MAX], path[PATH_MAX], blocked[4096];
+	char dir[PATH_MAX], path[PATH_MAX];
 
 	path_join(dir, sizeof(dir), SHUNT_SYSFS_ROOT, name);
-	read_blocked(dir, blocked, sizeof(blocked));
-	fprintf(stderr, "shunt: %s: transition not done after %g s; blocked by:\n%s\n",
-		name, timeout, blocked[0] ? blocked : "(no task named)");
+	metrics_detach(name);	/* its probes hold the module */
 	if (write_text(path_join(path, sizeof(path), dir, "enabled"), "0")) {
 		fprintf(stderr, "shunt: %s: cannot reverse the transition: %s\n",
 			name, strerror(errno));
@@ -281,9 +334,87 @@ static void give_up(const char *name, double timeout)
 			name, name);
 		return;
 	}
-	for (int i = 0; i < 5000 / 50 && module_unload(name); i++)
+	/* BPF probes let go of the module only after RCU grace periods */
+	for (int i = 0; module_unload(name); i++) {
+		if (i == 30000 / 50) {
+			fprintf(stderr, "shunt: %s: transition reversed; removing module %s failed: %s\n",
+				name, name, strerror(errno));
+			return;
+		}
 		sleep_ms(50);
+	}
 	fprintf(stderr, "shunt: %s: transition reversed, nothing applied\n", name);
+}
+
+/* The transition took too long: name who blocks it, turn it around. */
+static void give_up(const char *name, double timeout)
+{
+	char dir[PATH_MAX], blocked[4096];
+
+	path_join(dir, sizeof(dir), SHUNT_SYSFS_ROOT, name);
+	read_blocked(dir, blocked, sizeof(blocked));
+	fprintf(stderr, "shunt: %s: transition not done after %g s; blocked by:\n%s\n",
+		name, timeout, blocked[0] ? blocked : "(no task named)");
+	undo_apply(name);
+}
+
+/* A replacing patch: the probes of those it replaces would pin them. */
+static void drop_replaced_metrics(const char *name)
+{
+	char **dirs;
+	int n;
+
+	dirs = dir_list(SHUNT_BPF_ROOT, DIR_LIST_DIRS, &n);
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(dirs[i], name) || metrics_detach(dirs[i]))
+			continue;
+		printf("  metrics of %s removed: %s replaces it\n", dirs[i], name);
+	}
+	free_names(dirs, n);
+}
+
+/* The transition's tracepoints, before the module starts it: 1, 0 or -1 */
+static int begin_metrics(const char *name, const struct apply_opts *o)
+{
+	if (o->no_metrics)
+		return 0;
+	if (!metrics_begin(name))
+		return 1;
+	if (o->metrics.strict) {
+		fprintf(stderr, "shunt: %s: metrics could not be attached (--strict); nothing applied\n",
+			name);
+		return -1;
+	}
+	fprintf(stderr, "shunt: %s: applying without BPF metrics\n", name);
+	return 0;
+}
+
+/* 1 when metrics are attached, 0 when not, -1 when the apply must fail */
+static int attach_metrics(const char *name, const struct apply_opts *o)
+{
+	char dir[PATH_MAX];
+
+	path_join(dir, sizeof(dir), SHUNT_SYSFS_ROOT, name);
+	if (read_long(dir, "replace", 0) > 0)
+		drop_replaced_metrics(name);
+	if (!metrics_attach(name, &o->metrics))
+		return 1;
+	if (o->metrics.strict) {
+		fprintf(stderr, "shunt: %s: metrics could not be attached (--strict)\n",
+			name);
+		undo_apply(name);
+		return -1;
+	}
+	fprintf(stderr, "shunt: %s: applied without BPF metrics\n", name);
+	return 0;
+}
+
+static void print_metrics(const char *name)
+{
+	static struct metrics_snapshot snap;
+
+	if (!metrics_read(name, &snap))
+		report_print(stdout, name, &snap, 0, 0);
 }
 
 /* The claim: its "claim" line, then the vmlinux symbols the module may use. */
@@ -349,7 +480,7 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 	struct modfile mf;
 	const char *name;
 	char err[512];
-	int ret = EXIT_FAIL;
+	int ret = EXIT_FAIL, metrics;
 
 	if (modfile_load(file, &mf))
 		return EXIT_FAIL;
@@ -373,13 +504,25 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		claim_drop(name);
 		goto out;
 	}
-	if (module_load(file, params)) {
-		explain_failure(file, name, errno);
+	metrics = begin_metrics(name, o);
+	if (metrics < 0) {
 		claim_drop(name);
 		goto out;
 	}
+	if (module_load(file, params)) {
+		explain_failure(file, name, errno);
+		claim_drop(name);
+		metrics_detach(name);
+		goto out;
+	}
 	claim_drop(name);
-	if (check_routed(file, name))
+	if (check_routed(file, name)) {
+		metrics_detach(name);
+		goto out;
+	}
+	if (metrics)
+		metrics = attach_metrics(name, o);
+	if (metrics < 0)
 		goto out;
 	if (o->no_wait) {
 		printf("shunt: %s: transition started; 'shunt show %s' follows it\n",
@@ -392,6 +535,8 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		goto out;
 	}
 	print_applied(name);
+	if (metrics)
+		print_metrics(name);
 	ret = EXIT_OK;
 out:
 	strbuf_free(&claim);

@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "list.h"
+#include "metrics.h"
 #include "shunt_abi.h"
 
 void list_usage(void)
@@ -78,6 +79,25 @@ static int attr_described(const char *name)
 		if (!strcmp(name, known[i]))
 			return 1;
 	return 0;
+}
+
+/*
+ * The BPF view of who blocks, beside the shim's: tasks whose stack (not
+ * checked for reliability) holds an old function of the patch.
+ */
+static void print_bpf_blockers(const char *name)
+{
+	static struct metrics_snapshot snap;
+	char out[8192];
+	int n;
+
+	if (!metrics_present(name) || metrics_read(name, &snap))
+		return;
+	n = metrics_blockers(name, &snap, out, sizeof(out));
+	if (n < 0)
+		return;
+	printf("old functions on task stacks (BPF task iterator): %d task(s)\n", n);
+	print_indented(stdout, out);
 }
 
 void patch_print_details(FILE *f, const struct patch_info *pi)
@@ -298,6 +318,8 @@ int show_run(int argc, char **argv)
 		printf("\n");
 	} else {
 		patch_print_details(stdout, &pi);
+		if (pi.shunt && pi.transition > 0)
+			print_bpf_blockers(name);
 	}
 	patch_info_free(&pi);
 	return EXIT_OK;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "report.h"
 #include "shunt_abi.h"
 
 const struct verb shunt_verbs[] = {
@@ -12,6 +13,7 @@ const struct verb shunt_verbs[] = {
 	{ "list", "list shunt's and the kernel's patches", list_run, list_usage },
 	{ "show", "show one patch in detail", show_run, show_usage },
 	{ "force", "force a patch's transition to complete", force_run, force_usage },
+	{ "report", "print a patch's BPF metrics (calls, latency, safety)", report_run, report_usage },
 	{ NULL, NULL, NULL, NULL },
 };
 

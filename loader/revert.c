@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "metrics.h"
 #include "patchinfo.h"
 #include "shim.h"
 #include "util.h"
 
 #define REVERT_TIMEOUT_S 60
-#define UNLOAD_RETRY_MS 5000
+/* BPF probes on its functions let go of the module only after RCU grace periods */
+#define UNLOAD_RETRY_MS 30000
 
 void revert_usage(void)
 {
@@ -110,6 +112,9 @@ int revert_run(int argc, char **argv)
 		print_refusal(dir, name, errno);
 		return EXIT_FAIL;
 	}
+	/* the probes on its new functions hold the module */
+	if (metrics_present(name) && !metrics_detach(name))
+		printf("  metrics of %s removed\n", name);
 	if (wait_released(dir, timeout)) {
 		if (read_text(path_join(path, sizeof(path), dir, "blocked"), blocked,
 			      sizeof(blocked)))

@@ -40,7 +40,7 @@ while [ $i -lt $N ]; do
 	[ $((i % 10)) = 0 ] && model=per-task
 	keep=
 	[ $i = $((N - 1)) ] && keep=--keep-module
-	shunt apply --consistency=$model $M/shunt_sample_cmdline.ko > /dev/null 2>/tmp/err || fail "apply $i ($model): $(cat /tmp/err)"
+	shunt apply --no-metrics --consistency=$model $M/shunt_sample_cmdline.ko > /dev/null 2>/tmp/err || fail "apply $i ($model): $(cat /tmp/err)"
 	shunt revert $keep shunt_sample_cmdline > /dev/null 2>/tmp/err || fail "revert $i: $(cat /tmp/err)"
 	i=$((i + 1))
 done

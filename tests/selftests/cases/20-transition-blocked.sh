@@ -31,4 +31,14 @@ wait_for 10 "blocked" grep -q "shunt_busy" $B/blocked
 shunt_ok revert shunt_test_busy_patch
 assert_no_shunt_patches
 module_loaded shunt_test_busy_patch && fail "patch module left loaded"
+
+# The sweep of blocked tasks runs under the shim's mutex, which a revert
+# holds: a revert landing while a sweep waits for it once deadlocked.
+say "reverts racing the sweep: 6 more apply/revert-mid-transition cycles"
+for d in 0 0.05 0.1 0.2 0.3 0.45; do
+	shunt apply --no-metrics --no-wait $M/shunt_test_busy_patch.ko > /dev/null 2>&1 || fail "apply (delay $d)"
+	sleep $d
+	shunt revert shunt_test_busy_patch > /tmp/rev.out 2>&1 || fail "revert after $d s: $(cat /tmp/rev.out)"
+done
+assert_no_shunt_patches
 busy_hold 0

@@ -105,6 +105,8 @@ module_loaded() { [ -d "/sys/module/$1" ]; }
 reset_kernel_state() {
 	local p m
 	[ -d /sys/kernel/shunt ] && revert_all
+	# metrics of patches a failed test left behind hold their modules
+	rm -rf /sys/fs/bpf/shunt
 	for p in /sys/kernel/livepatch/*; do
 		[ -d "$p" ] || continue
 		echo 0 > "$p/enabled" 2>/dev/null
@@ -152,6 +154,7 @@ assert_no_shunt_patches() {
 	[ -z "$left" ] || fail "shunt patches left: $left"
 	[ -z "$(cat $SHUNT_ROOT/claim 2>/dev/null)" ] || fail "claims left: $(cat $SHUNT_ROOT/claim)"
 	[ -z "$(shunt list | grep -E '^[^ ]+ +shunt ')" ] || fail "shunt list shows shunt patches: $(shunt list)"
+	[ -z "$(ls /sys/fs/bpf/shunt 2>/dev/null)" ] || fail "BPF metrics left pinned: $(ls /sys/fs/bpf/shunt)"
 	say "ok: no shunt patch left"
 }
 
@@ -161,6 +164,12 @@ revert_all() {
 	for p in $(shunt list --json | grep -o '"name":"[^"]*","backend":"shunt"' | cut -d'"' -f4 | tac); do
 		shunt revert "$p" > /dev/null 2>&1
 	done
+}
+
+# json_get FILE PATH: a value of the JSON in FILE (see json.awk), or fail
+json_get() {
+	awk -f "$SHUNT_TESTS/json.awk" "$1" > /tmp/json.flat || fail "$1: not valid JSON"
+	grep -m1 "^$2=" /tmp/json.flat | cut -d= -f2-
 }
 
 # ---- the shunt_test_busy target ----

@@ -52,7 +52,8 @@ vm_stage() {
 		"$VM_BUILD"/testdata/*.ko; do
 		[ -f "$f" ] && cp "$f" "$root/shunt/modules/"
 	done
-	cp "$VM_TOP"/tests/selftests/guest/*.sh "$root/shunt/tests/"
+	cp "$VM_TOP"/tests/selftests/guest/*.sh "$VM_TOP"/tests/selftests/guest/*.awk \
+		"$root/shunt/tests/"
 	cp -r "$VM_TOP/tests/selftests/cases" "$root/shunt/tests/cases"
 	cp "$script" "$root/run/script"
 	for f in "$@"; do

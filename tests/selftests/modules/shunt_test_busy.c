@@ -6,6 +6,9 @@
  *   parameter hold is 1, so a patch replacing that function cannot
  *   finish a per-task transition, nor pass a stop-machine check, until
  *   hold is written 0.
+ * - While it sleeps there, the kthread calls shunt_busy_tick() (1; a
+ *   patch's version gives 2) every 20 ms; reading /proc/shunt_test_tick
+ *   calls it tick_calls times and prints the sum.
  * - /proc/shunt_test_pair calls shunt_pair_a(), which sleeps briefly and
  *   then calls shunt_pair_b(): old a gives 10 + b, new a 20 + b; old b
  *   is 1, new b 2. A result of 12 or 21 means a task ran old and new
@@ -26,6 +29,10 @@ MODULE_PARM_DESC(hold, "keep the kthread sleeping in shunt_busy_sleep()");
 static unsigned int pair_calls = 50;
 module_param(pair_calls, uint, 0644);
 MODULE_PARM_DESC(pair_calls, "calls of shunt_pair_a() per read");
+
+static unsigned int tick_calls = 5;
+module_param(tick_calls, uint, 0644);
+MODULE_PARM_DESC(tick_calls, "calls of shunt_busy_tick() per read");
 
 static bool pair_sleep = true;
 module_param(pair_sleep, bool, 0644);
@@ -50,12 +57,19 @@ bool *shunt_busy_hold(void)
 }
 EXPORT_SYMBOL_GPL(shunt_busy_hold);
 
+static noinline __attribute__((noipa)) int shunt_busy_tick(void)
+{
+	return 1;
+}
+
 /* the kthread sleeps here while hold is set */
 static noinline __attribute__((noipa)) void shunt_busy_sleep(void)
 {
 	pr_info("kthread sleeping in shunt_busy_sleep (original)\n");
-	while (READ_ONCE(hold) && !kthread_should_stop())
+	while (READ_ONCE(hold) && !kthread_should_stop()) {
+		shunt_busy_tick();
 		msleep_interruptible(20);
+	}
 	pr_info("kthread left shunt_busy_sleep (original)\n");
 }
 
@@ -89,6 +103,16 @@ static int busy_fn(void *data)
 	return 0;
 }
 
+static int tick_show(struct seq_file *m, void *v)
+{
+	unsigned int i, sum = 0;
+
+	for (i = 0; i < READ_ONCE(tick_calls); i++)
+		sum += shunt_busy_tick();
+	seq_printf(m, "%u\n", sum);
+	return 0;
+}
+
 static int pair_show(struct seq_file *m, void *v)
 {
 	unsigned int i, old = 0, new = 0, mixed = 0;
@@ -113,8 +137,13 @@ static int __init busy_init(void)
 {
 	if (!proc_create_single("shunt_test_pair", 0444, NULL, pair_show))
 		return -ENOMEM;
+	if (!proc_create_single("shunt_test_tick", 0444, NULL, tick_show)) {
+		remove_proc_entry("shunt_test_pair", NULL);
+		return -ENOMEM;
+	}
 	busy_thread = kthread_run(busy_fn, NULL, "shunt_busy");
 	if (IS_ERR(busy_thread)) {
+		remove_proc_entry("shunt_test_tick", NULL);
 		remove_proc_entry("shunt_test_pair", NULL);
 		return PTR_ERR(busy_thread);
 	}
@@ -124,6 +153,7 @@ static int __init busy_init(void)
 static void __exit busy_exit(void)
 {
 	kthread_stop(busy_thread);
+	remove_proc_entry("shunt_test_tick", NULL);
 	remove_proc_entry("shunt_test_pair", NULL);
 }
 

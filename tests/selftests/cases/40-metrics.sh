@@ -1,0 +1,113 @@
+# TEST: BPF metrics: named programs and pinned maps while applied, gone after revert; exact new-call counts and zero old-body runs after the transition, the same with --probe=kprobe; plain and JSON reports agree
+M=$SHUNT_MODULES
+B=/sys/fs/bpf/shunt
+N=37
+
+# plain_calls FILE FUNC VERSION: the call count the plain report gives
+plain_calls() {
+	awk -v fn="$2" -v ver="$3" '
+		/^  [^ ].*: in the old body now:/ { cur = $1; sub(/:$/, "", cur) }
+		$1 == ver ":" && cur ~ ("^shunt_test_busy:" fn ",") { print $2 }' "$1"
+}
+
+# check_counts PROBE: N calls of each pair function, all new, no old body
+check_counts() {
+	local probe=$1 out js f
+	shunt_ok apply --probe=$probe $M/shunt_test_pair_patch.ko
+	assert_match "$(cat /tmp/shunt.out)" "metrics: 2 function\(s\), $2" "$probe: metrics attached"
+	out=$(cat /proc/shunt_test_pair)
+	assert_eq "$out" "old 0 new $N mixed 0" "$probe: the workload ran the new pair $N times"
+	shunt report shunt_test_pair_patch > /tmp/report.txt || fail "shunt report"
+	shunt report shunt_test_pair_patch --json > /tmp/report.json || fail "shunt report --json"
+	sed 's/^/#   /' /tmp/report.txt
+	for f in shunt_pair_a shunt_pair_b; do
+		idx=$(awk -f $SHUNT_TESTS/json.awk /tmp/report.json | grep "^functions\.[0-9]*\.name=shunt_test_busy:$f," | cut -d. -f2)
+		[ -n "$idx" ] || fail "$probe: $f missing from the JSON report"
+		js=$(json_get /tmp/report.json functions.$idx.new.calls)
+		assert_eq "$js" $N "$probe: JSON new calls of $f"
+		assert_eq "$(json_get /tmp/report.json functions.$idx.new.calls_after)" $N "$probe: $f new calls after the transition"
+		assert_eq "$(json_get /tmp/report.json functions.$idx.old.calls)" 0 "$probe: JSON old calls of $f"
+		assert_eq "$(json_get /tmp/report.json functions.$idx.new.latency.count)" $N "$probe: latencies of $f"
+		assert_eq "$(plain_calls /tmp/report.txt $f new)" "$js" "$probe: plain report new calls of $f = JSON's"
+		assert_eq "$(plain_calls /tmp/report.txt $f old)" 0 "$probe: plain report old calls of $f"
+	done
+	assert_eq "$(json_get /tmp/report.json old_body_after_completion)" 0 "$probe: old-body runs after completion"
+	assert_eq "$(json_get /tmp/report.json phase)" after "$probe: phase"
+	assert_match "$(cat /tmp/report.txt)" "old-body executions after the transition completed: 0" "$probe: plain report says 0"
+	shunt_ok revert shunt_test_pair_patch
+	assert_match "$(cat /tmp/shunt.out)" "metrics of shunt_test_pair_patch removed" "$probe: revert removes the metrics"
+	test ! -e $B/shunt_test_pair_patch || fail "$probe: metrics still pinned after revert"
+}
+
+load_module shunt_test_busy pair_sleep=0 pair_calls=$N || fail "insmod shunt_test_busy"
+
+say "programs and maps while applied, none after revert"
+shunt_ok apply $M/shunt_sample_cmdline.ko
+bpftool prog show > /tmp/progs
+for p in shunt_old_entry shunt_old_exit shunt_new_entry shunt_new_exit shunt_old_body \
+	 shunt_tp_start shunt_tp_end shunt_tp_switch shunt_tp_stop shunt_blockers; do
+	grep -q "name $p " /tmp/progs || fail "bpftool prog show lacks $p"
+done
+say "ok: bpftool prog show lists the 10 shunt programs"
+bpftool map show > /tmp/maps
+for m in calls funcs events violations oldtasks ranges; do
+	grep -q "name $m " /tmp/maps || fail "bpftool map show lacks $m"
+	test -e $B/shunt_sample_cmdline/$m || fail "map $m not pinned"
+done
+say "ok: maps listed and pinned"
+test -e $B/shunt_sample_cmdline/f0_old_body || fail "old-body link not pinned"
+shunt_ok revert shunt_sample_cmdline
+bpftool prog show > /tmp/progs
+grep -q "name shunt_" /tmp/progs && fail "shunt programs left after revert: $(grep 'name shunt_' /tmp/progs)"
+bpftool map show | grep -qE "name (calls|funcs|events|violations|oldtasks|ranges) " && fail "shunt maps left after revert"
+test -z "$(ls $B 2>/dev/null)" || fail "pinned left: $(ls $B)"
+say "ok: nothing left after revert"
+
+say "--no-metrics attaches nothing"
+shunt_ok apply --no-metrics $M/shunt_sample_cmdline.ko
+bpftool prog show | grep -q "name shunt_" && fail "--no-metrics loaded BPF programs"
+test ! -e $B/shunt_sample_cmdline || fail "--no-metrics pinned metrics"
+shunt_fails "no metrics pinned" report shunt_sample_cmdline
+shunt_ok revert shunt_sample_cmdline
+
+say "exact counts, fentry/fexit"
+check_counts fentry fentry/fexit
+say "exact counts, kprobe/kretprobe: the same"
+check_counts kprobe kprobe/kretprobe
+
+say "report --interval: one JSON object per interval, timestamped"
+shunt_ok apply $M/shunt_test_pair_patch.ko
+( sleep 1; cat /proc/shunt_test_pair > /dev/null ) &
+shunt report shunt_test_pair_patch --interval 0.7 --count 3 --json > /tmp/intervals || fail "report --interval"
+wait
+assert_eq "$(wc -l < /tmp/intervals)" 3 "three intervals"
+total=0
+i=1
+while [ $i -le 3 ]; do
+	sed -n "${i}p" /tmp/intervals > /tmp/one.json
+	assert_match "$(json_get /tmp/one.json time)" "^[0-9]{4}-[0-9]{2}-[0-9]{2}T" "interval $i timestamp"
+	for f in 0 1; do
+		n=$(json_get /tmp/one.json functions.$f.new.calls)
+		total=$((total + n))
+	done
+	i=$((i + 1))
+done
+assert_eq $total $((2 * N)) "new calls over the intervals: one read of $N pairs"
+shunt_ok revert shunt_test_pair_patch
+assert_no_shunt_patches
+
+say "transition events: seen from the start, stop_machine stalls counted"
+shunt_ok apply --consistency=stop-machine $M/shunt_test_pair_patch.ko
+shunt report shunt_test_pair_patch --json > /tmp/sm.json || fail "report"
+assert_eq "$(json_get /tmp/sm.json stop_machine_stall.count)" 1 "one stop_machine stall seen by BPF"
+assert_eq "$(json_get /tmp/sm.json switched.all)" 0 "stop-machine switches every task at once, none one by one"
+[ "$(json_get /tmp/sm.json transition_ns)" -gt 0 ] || fail "no transition duration"
+shunt_ok revert shunt_test_pair_patch
+shunt_ok apply $M/shunt_test_pair_patch.ko
+shunt report shunt_test_pair_patch --json > /tmp/pt.json || fail "report"
+sw=$(awk -f $SHUNT_TESTS/json.awk /tmp/pt.json | grep '^switched\.' | cut -d= -f2 | awk '{s += $1} END {print s}')
+[ "$sw" -gt 0 ] || fail "per-task: no task switch seen by BPF"
+assert_eq "$(json_get /tmp/pt.json switch_latency.count)" "$sw" "one switch latency per switch"
+say "ok: per-task: $sw task switches seen from the start"
+shunt_ok revert shunt_test_pair_patch
+assert_no_shunt_patches
