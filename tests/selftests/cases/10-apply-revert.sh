@@ -2,7 +2,7 @@
 M=$SHUNT_MODULES
 P=$SHUNT_ROOT/shunt_sample_cmdline
 orig=$(cat /proc/cmdline)
-# without BPF metrics: their fentry trampoline would share the ftrace site (case 40)
+# without BPF metrics: their fentry trampoline would share the ftrace site (case 35)
 shunt_ok apply --no-metrics $M/shunt_sample_cmdline.ko
 assert_match "$(cat /tmp/shunt.out)" "applied shunt_sample_cmdline \(consistency per-task, redirect ftrace\)" "apply output"
 assert_match "$(cat /tmp/shunt.out)" "vmlinux: cmdline_proc_show,1 -> sample_cmdline_proc_show" "apply names the function"
