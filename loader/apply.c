@@ -180,7 +180,11 @@ static void explain_failure(const char *file, const char *name, int err)
 	if (st.err == -EBUSY && q && !strstr(st.msg, "by shunt") &&
 	    sscanf(q, "function '%255[^']'", fn) == 1) {
 		describe_holder(&holder_paths_default, fn, holder, sizeof(holder));
-		fprintf(stderr, "shunt: %s: %s (%s)\n", file, st.msg, holder);
+		/* the shim already said "another IPMODIFY ftrace user" */
+		if (strstr(st.msg, holder + strlen("held by ")))
+			fprintf(stderr, "shunt: %s: %s\n", file, st.msg);
+		else
+			fprintf(stderr, "shunt: %s: %s (%s)\n", file, st.msg, holder);
 		return;
 	}
 	fprintf(stderr, "shunt: %s: %s\n", file, st.msg);

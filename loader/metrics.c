@@ -526,15 +526,48 @@ out:
 	return ret;
 }
 
+#define KPROBES_LIST "/sys/kernel/debug/kprobes/list"
+#define KPROBES_GONE_MS 5000
+
+/* Does the kprobe list have a probe inside one of the patch's functions? */
+static int kprobes_left(const struct shunt_func_info *f, int n)
+{
+	char line[512];
+	int found = 0;
+	FILE *fp = fopen(KPROBES_LIST, "r");
+
+	if (!fp)
+		return 0;	/* no debugfs: nothing to wait for that we can see */
+	while (!found && fgets(line, sizeof(line), fp)) {
+		unsigned long long a = strtoull(line, NULL, 16);
+
+		for (int i = 0; i < n && !found; i++)
+			found = (a >= f[i].old_addr && a < f[i].old_addr + f[i].old_size) ||
+				(a >= f[i].new_addr && a < f[i].new_addr + f[i].new_size);
+	}
+	fclose(fp);
+	return found;
+}
+
 int metrics_detach(const char *name)
 {
+	static struct shunt_func_info funcs[SHUNT_MAX_FUNCS];
 	char dir[PATH_MAX], path[PATH_MAX];
 	char **files;
-	int n, ret = 0;
+	int n, ret = 0, nr_funcs = 0, fd;
+	double start;
 
 	metrics_path(dir, sizeof(dir), name, NULL);
 	if (!is_dir(dir))
 		return 0;
+	fd = pinned_fd(name, "funcs");
+	for (__u32 k = 0; fd >= 0 && k < SHUNT_MAX_FUNCS; k++) {
+		if (bpf_map_lookup_elem(fd, &k, &funcs[k]) || !funcs[k].name[0])
+			break;
+		nr_funcs++;
+	}
+	if (fd >= 0)
+		close(fd);
 	files = dir_list(dir, DIR_LIST_FILES, &n);
 	for (int i = 0; i < n; i++)
 		if (unlink(path_join(path, sizeof(path), dir, files[i])))
@@ -544,6 +577,20 @@ int metrics_detach(const char *name)
 		fprintf(stderr, "shunt: metrics: cannot remove %s: %s\n", dir,
 			strerror(errno));
 		ret = -1;
+	}
+	/*
+	 * The kernel frees the kprobes of unpinned links a little later; a
+	 * patch applied or reverted meanwhile would find the functions still
+	 * probed (and a kprobe re-registered on a dying one WARNs).
+	 */
+	start = now_ms();
+	while (kprobes_left(funcs, nr_funcs)) {
+		if (now_ms() - start > KPROBES_GONE_MS) {
+			fprintf(stderr, "shunt: metrics: kprobes of %s still registered after %d s\n",
+				name, KPROBES_GONE_MS / 1000);
+			break;
+		}
+		sleep_ms(10);
 	}
 	return ret;
 }

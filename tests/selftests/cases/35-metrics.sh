@@ -75,6 +75,14 @@ check_counts fentry fentry/fexit
 say "exact counts, kprobe/kretprobe: the same"
 check_counts kprobe kprobe/kretprobe
 
+say "kprobe metrics are gone when revert returns: apply again at once, 4 times"
+for i in 1 2 3 4; do
+	shunt apply --probe=kprobe $M/shunt_test_pair_patch.ko > /tmp/k.out 2>&1 || fail "kprobe apply $i right after a revert: $(cat /tmp/k.out)"
+	shunt revert shunt_test_pair_patch > /tmp/k.out 2>&1 || fail "revert $i: $(cat /tmp/k.out)"
+	grep -q "shunt_pair" /sys/kernel/debug/kprobes/list && fail "kprobes left after revert $i: $(cat /sys/kernel/debug/kprobes/list)"
+done
+say "ok: 4 kprobe apply/revert cycles back to back"
+
 say "report --interval: one JSON object per interval, timestamped"
 shunt_ok apply $M/shunt_test_pair_patch.ko
 ( sleep 1; cat /proc/shunt_test_pair > /dev/null ) &
