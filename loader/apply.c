@@ -190,31 +190,55 @@ static void explain_failure(const char *file, const char *name, int err)
 	fprintf(stderr, "shunt: %s: %s\n", file, st.msg);
 }
 
-/* "  transition: 1.234 ms; tasks switched by stack 58, idle 2" */
-static void print_stats(const struct patch_info *pi)
+/* the shim's "stats" file of a patch (see shunt_abi.h) */
+struct trans_stats {
+	unsigned long long duration_ns, stop_ns, pending;
+	unsigned long long switched[SHUNT_NR_HOW];
+};
+
+static void parse_stats(const char *text, struct trans_stats *st)
 {
-	const char *stats = patch_attr_value(pi, "stats");
-	unsigned long long duration = 0, stop = 0, v;
-	struct strbuf how = { 0 };
+	static const char *const how[] = SHUNT_HOW_NAMES;
+	unsigned long long v;
 	char key[64];
 
-	if (!stats)
-		return;
-	for (const char *line = stats; *line; line += strcspn(line, "\n"),
+	memset(st, 0, sizeof(*st));
+	for (const char *line = text; *line; line += strcspn(line, "\n"),
 	     line += *line == '\n') {
 		if (sscanf(line, "%63s %llu", key, &v) != 2)
 			continue;
 		if (!strcmp(key, "duration_ns"))
-			duration = v;
+			st->duration_ns = v;
 		else if (!strcmp(key, "stop_machine_ns"))
-			stop = v;
-		else if (!strncmp(key, "switched_", 9) && v)
-			strbuf_addf(&how, "%s%s %llu", how.len ? ", " : "", key + 9, v);
+			st->stop_ns = v;
+		else if (!strcmp(key, "pending"))
+			st->pending = v;
+		else if (!strncmp(key, "switched_", 9))
+			for (int i = 0; i < SHUNT_NR_HOW; i++)
+				if (!strcmp(key + 9, how[i]))
+					st->switched[i] = v;
 	}
-	printf("  transition: %.3f ms; tasks switched by %s\n", duration / 1e6,
-	       how.len ? how.buf : "(none)");
-	if (stop)
-		printf("  stop_machine: CPUs stopped for %.3f ms\n", stop / 1e6);
+}
+
+/* "  transition: 1.234 ms; tasks switched by stack 58, idle 2" */
+static void print_stats(const struct patch_info *pi)
+{
+	static const char *const how_names[] = SHUNT_HOW_NAMES;
+	const char *stats = patch_attr_value(pi, "stats");
+	struct strbuf how = { 0 };
+	struct trans_stats st;
+
+	if (!stats)
+		return;
+	parse_stats(stats, &st);
+	for (int i = 0; i < SHUNT_NR_HOW; i++)
+		if (st.switched[i])
+			strbuf_addf(&how, "%s%s %llu", how.len ? ", " : "",
+				    how_names[i], st.switched[i]);
+	printf("  transition: %.3f ms; tasks switched by %s\n",
+	       st.duration_ns / 1e6, how.len ? how.buf : "(none)");
+	if (st.stop_ns)
+		printf("  stop_machine: CPUs stopped for %.3f ms\n", st.stop_ns / 1e6);
 	strbuf_free(&how);
 }
 
@@ -256,22 +280,18 @@ static void read_blocked(const char *dir, char *buf, size_t len)
 /* "3 pending, 57 switched" from the shim's live stats */
 static void read_progress(const char *dir, char *buf, size_t len)
 {
-	char path[PATH_MAX], stats[1024], key[64];
-	unsigned long long v, pending = 0, switched = 0;
+	char path[PATH_MAX], text[1024];
+	unsigned long long switched = 0;
+	struct trans_stats st;
 
 	buf[0] = '\0';
-	if (read_text(path_join(path, sizeof(path), dir, "stats"), stats,
-		      sizeof(stats)))
+	if (read_text(path_join(path, sizeof(path), dir, "stats"), text,
+		      sizeof(text)))
 		return;
-	for (char *line = strtok(stats, "\n"); line; line = strtok(NULL, "\n")) {
-		if (sscanf(line, "%63s %llu", key, &v) != 2)
-			continue;
-		if (!strcmp(key, "pending"))
-			pending = v;
-		else if (!strncmp(key, "switched_", 9))
-			switched += v;
-	}
-	snprintf(buf, len, "%llu task(s) pending, %llu switched", pending,
+	parse_stats(text, &st);
+	for (int i = 0; i < SHUNT_NR_HOW; i++)
+		switched += st.switched[i];
+	snprintf(buf, len, "%llu task(s) pending, %llu switched", st.pending,
 		 switched);
 }
 
@@ -331,21 +351,15 @@ static void undo_apply(const char *name)
 			name, strerror(errno));
 		return;
 	}
-	for (int i = 0; i < 30000 / POLL_MS && is_dir(dir); i++)
-		sleep_ms(POLL_MS);
-	if (is_dir(dir)) {
+	if (wait_dir_gone(dir, 30)) {
 		fprintf(stderr, "shunt: %s: the reversed transition is still running; see 'shunt show %s'\n",
 			name, name);
 		return;
 	}
-	/* BPF probes let go of the module only after RCU grace periods */
-	for (int i = 0; module_unload(name); i++) {
-		if (i == 30000 / 50) {
-			fprintf(stderr, "shunt: %s: transition reversed; removing module %s failed: %s\n",
-				name, name, strerror(errno));
-			return;
-		}
-		sleep_ms(50);
+	if (module_unload_wait(name)) {
+		fprintf(stderr, "shunt: %s: transition reversed; removing module %s failed: %s\n",
+			name, name, strerror(errno));
+		return;
 	}
 	fprintf(stderr, "shunt: %s: transition reversed, nothing applied\n", name);
 }

@@ -68,7 +68,7 @@ static __u64 read_hex(const char *dir, const char *file)
 
 /* The functions of patch name that metrics can probe; the rest named. */
 static int read_targets(const char *name, struct target *t, int max,
-			const struct metrics_opts *o, int *skipped)
+			int *skipped)
 {
 	struct patch_info pi;
 	int n = 0;
@@ -120,7 +120,6 @@ static int read_targets(const char *name, struct target *t, int max,
 		}
 	}
 	patch_info_free(&pi);
-	(void)o;
 	return n;
 }
 
@@ -475,7 +474,7 @@ int metrics_attach(const char *name, const struct metrics_opts *o)
 			strerror(errno));
 		goto out;
 	}
-	n = read_targets(name, t, SHUNT_MAX_FUNCS, o, &skipped);
+	n = read_targets(name, t, SHUNT_MAX_FUNCS, &skipped);
 	if (n < 0 || (skipped && o->strict))
 		goto out;
 	if (load_main(&c, t, n))
@@ -526,6 +525,17 @@ out:
 	return ret;
 }
 
+/* The entries of a "funcs" map in use (the loader fills them from 0). */
+static int read_funcs(int fd, struct shunt_func_info *funcs)
+{
+	int n = 0;
+
+	for (__u32 k = 0; k < SHUNT_MAX_FUNCS; k++, n++)
+		if (bpf_map_lookup_elem(fd, &k, &funcs[k]) || !funcs[k].name[0])
+			break;
+	return n;
+}
+
 #define KPROBES_LIST "/sys/kernel/debug/kprobes/list"
 #define KPROBES_GONE_MS 5000
 
@@ -561,13 +571,10 @@ int metrics_detach(const char *name)
 	if (!is_dir(dir))
 		return 0;
 	fd = pinned_fd(name, "funcs");
-	for (__u32 k = 0; fd >= 0 && k < SHUNT_MAX_FUNCS; k++) {
-		if (bpf_map_lookup_elem(fd, &k, &funcs[k]) || !funcs[k].name[0])
-			break;
-		nr_funcs++;
-	}
-	if (fd >= 0)
+	if (fd >= 0) {
+		nr_funcs = read_funcs(fd, funcs);
 		close(fd);
+	}
 	files = dir_list(dir, DIR_LIST_FILES, &n);
 	for (int i = 0; i < n; i++)
 		if (unlink(path_join(path, sizeof(path), dir, files[i])))
@@ -624,12 +631,7 @@ int metrics_read(const char *name, struct metrics_snapshot *s)
 	s->time_ns = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	key = 0;
 	bpf_map_lookup_elem(fd_ev, &key, &s->events);
-	for (key = 0; key < SHUNT_MAX_FUNCS; key++) {
-		if (bpf_map_lookup_elem(fd_funcs, &key, &s->funcs[key]) ||
-		    !s->funcs[key].name[0])
-			break;
-		s->nr_funcs++;
-	}
+	s->nr_funcs = read_funcs(fd_funcs, s->funcs);
 	for (key = 0; key < (__u32)s->nr_funcs * SHUNT_NR_VERSIONS * SHUNT_NR_PHASES; key++)
 		bpf_map_lookup_elem(fd_calls, &key, &s->calls[key]);
 	stored = s->events.violations < SHUNT_MAX_VIOLATIONS ?

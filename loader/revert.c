@@ -13,8 +13,6 @@
 #include "util.h"
 
 #define REVERT_TIMEOUT_S 60
-/* BPF probes on its functions let go of the module only after RCU grace periods */
-#define UNLOAD_RETRY_MS 30000
 
 void revert_usage(void)
 {
@@ -37,33 +35,6 @@ static void print_refusal(const char *dir, const char *name, int err)
 		fprintf(stderr, "shunt: %s: cannot revert: %s\n", name, msg);
 	else
 		fprintf(stderr, "shunt: %s: cannot revert: %s\n", name, strerror(err));
-}
-
-/* 0 once dir is gone, -1 after timeout seconds */
-static int wait_released(const char *dir, double timeout)
-{
-	double start = now_ms();
-
-	while (is_dir(dir)) {
-		if ((now_ms() - start) / 1000 >= timeout)
-			return -1;
-		sleep_ms(10);
-	}
-	return 0;
-}
-
-/* delete_module(), retried while the module is still being let go */
-static int unload(const char *name)
-{
-	double start = now_ms();
-
-	while (module_unload(name)) {
-		if ((errno != EAGAIN && errno != EBUSY && errno != EWOULDBLOCK) ||
-		    now_ms() - start >= UNLOAD_RETRY_MS)
-			return -1;
-		sleep_ms(50);
-	}
-	return 0;
 }
 
 int revert_run(int argc, char **argv)
@@ -115,7 +86,7 @@ int revert_run(int argc, char **argv)
 	/* the probes on its new functions hold the module */
 	if (metrics_present(name) && !metrics_detach(name))
 		printf("  metrics of %s removed\n", name);
-	if (wait_released(dir, timeout)) {
+	if (wait_dir_gone(dir, timeout)) {
 		if (read_text(path_join(path, sizeof(path), dir, "blocked"), blocked,
 			      sizeof(blocked)))
 			blocked[0] = '\0';
@@ -131,7 +102,7 @@ int revert_run(int argc, char **argv)
 		printf("shunt: reverted %s; module kept: the patch was forced\n", name);
 		return EXIT_OK;
 	}
-	if (unload(name)) {
+	if (module_unload_wait(name)) {
 		fprintf(stderr, "shunt: %s: reverted, but removing its module failed: %s\n",
 			name, strerror(errno));
 		return EXIT_FAIL;

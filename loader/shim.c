@@ -32,6 +32,21 @@ int module_unload(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -1 : 0;
 }
 
+#define UNLOAD_RETRY_MS 30000
+
+int module_unload_wait(const char *name)
+{
+	double start = now_ms();
+
+	while (module_unload(name)) {
+		if ((errno != EAGAIN && errno != EBUSY && errno != EWOULDBLOCK) ||
+		    now_ms() - start >= UNLOAD_RETRY_MS)
+			return -1;
+		sleep_ms(50);
+	}
+	return 0;
+}
+
 int module_is_loaded(const char *name)
 {
 	char path[PATH_MAX];

@@ -28,6 +28,13 @@ int module_load(const char *path, const char *params);
 /* delete_module(name, O_NONBLOCK); -1 with errno. */
 int module_unload(const char *name);
 
+/*
+ * delete_module(), retried for a while as long as the module is still in
+ * use (BPF probes on its functions let go of it only after RCU grace
+ * periods); -1 with errno.
+ */
+int module_unload_wait(const char *name);
+
 /* Is a module called name loaded (/sys/module/NAME)? */
 int module_is_loaded(const char *name);
 

@@ -239,3 +239,15 @@ double parse_seconds(const char *s)
 		return -1;
 	return v;
 }
+
+int wait_dir_gone(const char *dir, double timeout)
+{
+	double start = now_ms();
+
+	while (is_dir(dir)) {
+		if ((now_ms() - start) / 1000 >= timeout)
+			return -1;
+		sleep_ms(10);
+	}
+	return 0;
+}

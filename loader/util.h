@@ -42,6 +42,9 @@ enum dir_list_what {
 char **dir_list(const char *dir, enum dir_list_what what, int *n);
 void free_names(char **names, int n);
 
+/* 0 once directory dir is gone, -1 after timeout seconds */
+int wait_dir_gone(const char *dir, double timeout);
+
 /* Milliseconds on the monotonic clock. */
 double now_ms(void);
 void sleep_ms(unsigned int ms);
