@@ -75,6 +75,22 @@ check_counts fentry fentry/fexit
 say "exact counts, kprobe/kretprobe: the same"
 check_counts kprobe kprobe/kretprobe
 
+say "a function fentry cannot reach by name: named and skipped; --strict refuses the apply"
+shunt_ok apply --no-metrics $M/shunt_test_stack1.ko
+# stack2's stack_version_show is also in stack1's BTF, which libbpf searches first
+shunt_fails "shunt_test_stack2: metrics could not be attached \(--strict\)" apply --strict $M/shunt_test_stack2.ko
+assert_match "$(cat /tmp/shunt.err)" "vmlinux:version_proc_show,1: no fentry/fexit \(new\) probe: fentry by name would reach 'stack_version_show' in shunt_test_stack1" "--strict names the function and why"
+assert_match "$(cat /tmp/shunt.err)" "transition reversed, nothing applied" "--strict undid the apply"
+test -d $SHUNT_ROOT/shunt_test_stack2 && fail "--strict left shunt_test_stack2 applied"
+module_loaded shunt_test_stack2 && fail "--strict left the module loaded"
+test -e $B/shunt_test_stack2 && fail "--strict left metrics pinned"
+shunt apply $M/shunt_test_stack2.ko > /tmp/shunt.out 2> /tmp/shunt.err || fail "apply without --strict: $(cat /tmp/shunt.err)"
+assert_match "$(cat /tmp/shunt.err)" "version_proc_show,1: no fentry/fexit \(new\) probe" "without --strict the skipped probe is named"
+assert_match "$(cat /tmp/shunt.out)" "metrics: 2 function\(s\), fentry/fexit, .* \(some probes missing, see above\)" "and the rest are attached"
+test -e $B/shunt_test_stack2/f1_new_entry || test -e $B/shunt_test_stack2/f0_new_entry || fail "no new-function probe for the other function"
+shunt_ok revert shunt_test_stack2
+shunt_ok revert shunt_test_stack1
+
 say "kprobe metrics are gone when revert returns: apply again at once, 4 times"
 for i in 1 2 3 4; do
 	shunt apply --probe=kprobe $M/shunt_test_pair_patch.ko > /tmp/k.out 2>&1 || fail "kprobe apply $i right after a revert: $(cat /tmp/k.out)"
