@@ -22,7 +22,8 @@
  *                      transition runs, else 0), "switched_HOW N" for
  *                      stack, boundary, idle, inherit, force, exit, all
  *                      (so far, while it runs)
- *     state        r   applying | applied | reverting | releasing
+ *     state        r   applying | applied | reverting | releasing |
+ *                      replaced (by an atomic replace; module kept)
  *     seq          r   apply order: 1 for the first patch applied, ...
  *     replace      r   klp_patch.replace (or the claim's override)
  *     consistency  r   immediate | per-task | stop-machine

@@ -6,11 +6,14 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/rculist.h>
 #include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <linux/tracepoint.h>
 #include <asm/unwind.h>
 
 #include "shunt.h"
@@ -173,4 +176,96 @@ int shunt_stack_walk_reliable(struct task_struct *task, shunt_stack_fn fn,
 			return -EINVAL;
 	}
 	return unwind_error(&state) ? -EINVAL : 0;
+}
+
+/*
+ * The __tracepoint_* structs are not exported one by one (the kernel
+ * exports only those a module is meant to hook): find them by name with
+ * for_each_kernel_tracepoint(), which is.
+ */
+struct tracepoint_lookup {
+	const char *name;
+	struct tracepoint *tp;
+};
+
+static void tracepoint_lookup_one(struct tracepoint *tp, void *priv)
+{
+	struct tracepoint_lookup *tl = priv;
+
+	if (!strcmp(tp->name, tl->name))
+		tl->tp = tp;
+}
+
+struct tracepoint *shunt_tracepoint_find(const char *name)
+{
+	struct tracepoint_lookup tl = { .name = name };
+
+	for_each_kernel_tracepoint(tracepoint_lookup_one, &tl);
+	return tl.tp;
+}
+
+/*
+ * idle_task(cpu) is not exported, and idle tasks are on no task list:
+ * learn them from sched_switch, once at load (they switch in within
+ * moments on most CPUs) and whenever the per-task model's probe sees
+ * one. NULL for a CPU whose idle task was never seen.
+ */
+static struct task_struct **shunt_idle_tasks;
+
+struct task_struct *shunt_idle_task(int cpu)
+{
+	return READ_ONCE(shunt_idle_tasks[cpu]);
+}
+
+/* from sched_switch: next is cpu's idle task */
+void notrace shunt_idle_task_seen(struct task_struct *next, int cpu)
+{
+	if (READ_ONCE(shunt_idle_tasks[cpu]) != next)
+		WRITE_ONCE(shunt_idle_tasks[cpu], next);
+}
+
+static void notrace probe_idle_recorder(void *data, bool preempt,
+					struct task_struct *prev,
+					struct task_struct *next,
+					unsigned int prev_state)
+{
+	if (is_idle_task(next))
+		shunt_idle_task_seen(next, raw_smp_processor_id());
+}
+
+static bool all_idle_seen(void)
+{
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		if (!shunt_idle_task(cpu))
+			return false;
+	return true;
+}
+
+int shunt_compat_init(void)
+{
+	struct tracepoint *tp = shunt_tracepoint_find("sched_switch");
+	int tries = 0;
+
+	if (!tp) {
+		pr_err("tracepoint sched_switch not found\n");
+		return -ENOENT;
+	}
+	shunt_idle_tasks = kcalloc(nr_cpu_ids, sizeof(*shunt_idle_tasks),
+				   GFP_KERNEL);
+	if (!shunt_idle_tasks)
+		return -ENOMEM;
+	if (!tracepoint_probe_register(tp, probe_idle_recorder, NULL)) {
+		while (!all_idle_seen() && tries++ < 50)
+			msleep(20);
+		tracepoint_probe_unregister(tp, probe_idle_recorder, NULL);
+		tracepoint_synchronize_unregister();
+	}
+	return 0;
+}
+
+void shunt_compat_exit(void)
+{
+	kfree(shunt_idle_tasks);
 }

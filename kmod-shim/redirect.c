@@ -183,7 +183,7 @@ static void shunt_ops_disarm(struct shunt_ops *ops)
 
 /*
  * Put func on top of its function's stack, creating and arming the
- * ftrace_ops (or kprobe) for the first entry. Called under shunt_mutex.
+ * ftrace_ops (or kprobe) for the first entry.
  */
 int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 			char *err, size_t errlen)
@@ -192,6 +192,7 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 	struct shunt_ops *ops;
 	int ret;
 
+	lockdep_assert_held(&shunt_mutex);
 	ops = shunt_ops_find(func->old_addr);
 	if (ops) {
 		if (ops->how != how) {
@@ -243,6 +244,7 @@ void shunt_redirect_pop(struct shunt_func *func)
 {
 	struct shunt_ops *ops = func->ops;
 
+	lockdep_assert_held(&shunt_mutex);
 	if (!ops)
 		return;
 	trace_shunt_func_restore(func->obj->patch->mod->name,
@@ -281,19 +283,19 @@ struct shunt_func *shunt_redirect_top(struct shunt_func *func)
 }
 
 /* The code that ran before func: the entry below it, or the original. */
-void shunt_redirect_below(struct shunt_func *func, unsigned long *start,
-			  unsigned long *end)
+void shunt_redirect_below(struct shunt_func *func,
+			  struct shunt_code_range *below)
 {
 	struct shunt_ops *ops = func->ops;
-	struct shunt_func *below;
+	struct shunt_func *next;
 
 	if (!list_is_last(&func->stack_node, &ops->func_stack)) {
-		below = list_next_entry(func, stack_node);
-		*start = (unsigned long)below->desc->new_func;
-		*end = *start + below->new_size;
+		next = list_next_entry(func, stack_node);
+		below->start = (unsigned long)next->desc->new_func;
+		below->end = below->start + next->new_size;
 	} else {
-		*start = func->old_addr;
-		*end = func->old_addr + func->old_size;
+		below->start = func->old_addr;
+		below->end = func->old_addr + func->old_size;
 	}
 }
 

@@ -1,29 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Is any task executing code in given ranges? Checked under
- * stop_machine(), where no other task can run, so every stack is still
- * and can be walked reliably. Used before a patch module is released:
- * after its functions are unpatched, a task may still be inside one of
- * them (sleeping, or preempted), and freeing the module would pull the
- * code from under it.
+ * Is a task, or any task, running code in given ranges? Every stack is
+ * walked with the reliable ORC walk (compat.c); "blocked" lines name the
+ * tasks that are. Under stop_machine() no other task can run, so every
+ * stack is still and the answer holds until the CPUs are released.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ktime.h>
 #include <linux/sched/signal.h>
 #include <linux/stop_machine.h>
 
-#include "shunt.h"
+#include "stackcheck.h"
 
-struct stack_check {
-	const struct shunt_range *ranges;
-	int nr_ranges;
-	char *blocked;
-	size_t len, used;
-	int nr_blocked;
-	unsigned long hit;		/* address found on the current task */
-};
+void shunt_blockers_init(struct shunt_blockers *b, char *buf, size_t len)
+{
+	*b = (struct shunt_blockers){ .buf = buf, .len = len };
+	if (len)
+		buf[0] = '\0';
+}
 
-bool shunt_addr_in_ranges(const struct shunt_range *ranges, int nr,
+/* hit: where its stack holds the code, else 0 and why it counts */
+void shunt_blockers_add(struct shunt_blockers *b, struct task_struct *task,
+			unsigned long hit, const char *why)
+{
+	b->nr++;
+	if (b->used >= b->len)
+		return;
+	if (hit)
+		b->used += scnprintf(b->buf + b->used, b->len - b->used,
+				     "%d %s %pS\n", task->pid, task->comm,
+				     (void *)hit);
+	else
+		b->used += scnprintf(b->buf + b->used, b->len - b->used,
+				     "%d %s (%s)\n", task->pid, task->comm, why);
+}
+
+bool shunt_addr_in_ranges(const struct shunt_code_range *ranges, int nr,
 			  unsigned long addr)
 {
 	int i;
@@ -34,73 +47,88 @@ bool shunt_addr_in_ranges(const struct shunt_range *ranges, int nr,
 	return false;
 }
 
-static bool stack_check_addr(void *arg, unsigned long addr)
-{
-	struct stack_check *sc = arg;
+struct range_walk {
+	const struct shunt_code_range *ranges;
+	int nr;
+	unsigned long hit;
+};
 
-	if (!shunt_addr_in_ranges(sc->ranges, sc->nr_ranges, addr))
+static bool range_walk_addr(void *arg, unsigned long addr)
+{
+	struct range_walk *rw = arg;
+
+	if (!shunt_addr_in_ranges(rw->ranges, rw->nr, addr))
 		return true;
-	sc->hit = addr;
+	rw->hit = addr;
 	return false;
 }
 
-static void stack_check_report(struct stack_check *sc, struct task_struct *t,
-			       unsigned long addr)
+int shunt_stack_check(struct task_struct *task,
+		      const struct shunt_code_range *ranges, int nr,
+		      unsigned long *hit)
 {
-	int n;
+	struct range_walk rw = { .ranges = ranges, .nr = nr };
+	int ret;
 
-	sc->nr_blocked++;
-	if (sc->used >= sc->len)
-		return;
-	if (addr)
-		n = scnprintf(sc->blocked + sc->used, sc->len - sc->used,
-			      "%d %s %pS\n", t->pid, t->comm, (void *)addr);
-	else
-		n = scnprintf(sc->blocked + sc->used, sc->len - sc->used,
-			      "%d %s (stack not reliable)\n", t->pid, t->comm);
-	sc->used += n;
+	ret = shunt_stack_walk_reliable(task, range_walk_addr, &rw);
+	*hit = rw.hit;
+	if (ret && rw.hit)
+		return -EBUSY;
+	return ret;
+}
+
+static void check_stopped_task(struct shunt_stack_check_all *sc,
+			       struct task_struct *task)
+{
+	unsigned long hit;
+
+	sc->tasks++;
+	if (shunt_stack_check(task, sc->ranges, sc->nr_ranges, &hit))
+		shunt_blockers_add(&sc->blockers, task, hit,
+				   "stack not reliable");
 }
 
 /*
  * Runs on one CPU while the others spin in their stopper threads: those
  * are the only other tasks on a CPU, they never run patch code, and a
- * running stack cannot be walked, so they are skipped. Idle tasks are not
- * on the task list; they only ever stop in the idle loop.
+ * running stack cannot be walked, so they are skipped. Idle tasks are on
+ * no task list; a CPU's idle task is off it while its stopper runs.
  */
-static int stack_check_stopped(void *arg)
+static int check_all_stopped(void *arg)
 {
-	struct stack_check *sc = arg;
-	struct task_struct *g, *t;
+	struct shunt_stack_check_all *sc = arg;
+	struct task_struct *g, *task;
+	ktime_t start = ktime_get();
+	int cpu;
 
-	for_each_process_thread(g, t) {
-		if (t != current && READ_ONCE(t->on_cpu))
+	for_each_process_thread(g, task) {
+		if (task != current && READ_ONCE(task->on_cpu))
 			continue;
-		sc->hit = 0;
-		if (shunt_stack_walk_reliable(t, stack_check_addr, sc))
-			stack_check_report(sc, t, sc->hit);
+		check_stopped_task(sc, task);
 	}
+	if (sc->idle) {
+		for_each_online_cpu(cpu) {
+			struct task_struct *idle = shunt_idle_task(cpu);
+
+			if (idle && !READ_ONCE(idle->on_cpu))
+				check_stopped_task(sc, idle);
+		}
+	}
+	if (!sc->blockers.nr && sc->all_clear)
+		sc->all_clear(sc->arg);
+	sc->duration_ns = ktime_to_ns(ktime_sub(ktime_get(), start));
 	return 0;
 }
 
-/*
- * Returns 0 when no task is in the ranges, -EBUSY with the blocking
- * tasks listed in blocked ("PID COMM SYMBOL+OFF/SIZE" lines) otherwise.
- */
-int shunt_stack_check_all(const struct shunt_range *ranges, int nr,
-			  char *blocked, size_t len)
+int shunt_stack_check_all(struct shunt_stack_check_all *sc)
 {
-	struct stack_check sc = {
-		.ranges = ranges,
-		.nr_ranges = nr,
-		.blocked = blocked,
-		.len = len,
-	};
 	int ret;
 
-	if (len)
-		blocked[0] = '\0';
-	ret = stop_machine(stack_check_stopped, &sc, NULL);
+	sc->tasks = 0;
+	sc->duration_ns = 0;
+	shunt_blockers_init(&sc->blockers, sc->blockers.buf, sc->blockers.len);
+	ret = stop_machine(check_all_stopped, sc, NULL);
 	if (ret)
 		return ret;
-	return sc.nr_blocked ? -EBUSY : 0;
+	return sc->blockers.nr ? -EBUSY : 0;
 }

@@ -13,14 +13,6 @@
 #include "shunt_abi.h"
 #include "transition.h"
 
-static const char * const shunt_state_names[] = {
-	[SHUNT_PATCH_APPLYING] = "applying",
-	[SHUNT_PATCH_APPLIED] = "applied",
-	[SHUNT_PATCH_REVERTING] = "reverting",
-	[SHUNT_PATCH_RELEASING] = "releasing",
-	[SHUNT_PATCH_REPLACED] = "replaced",
-};
-
 #define to_patch(k) container_of(k, struct shunt_patch, kobj)
 #define to_object(k) container_of(k, struct shunt_object, kobj)
 #define to_func(k) container_of(k, struct shunt_func, kobj)
@@ -87,7 +79,7 @@ static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 	mutex_lock(&shunt_mutex);
 	st = patch->stats;
-	if (!shunt_transition_progress(patch, &pending, st.switched))
+	if (!shunt_transition_progress(patch, &pending, st.switched, NULL, 0))
 		pending = 0;
 	mutex_unlock(&shunt_mutex);
 	len = sysfs_emit(buf, "duration_ns %llu\nstop_machine_ns %llu\nstop_machine_tries %u\npending %u\n",
@@ -102,14 +94,14 @@ static ssize_t transition_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%d\n",
-			  READ_ONCE(to_patch(kobj)->state) != SHUNT_PATCH_APPLIED);
+			  shunt_patch_state_busy(READ_ONCE(to_patch(kobj)->state)));
 }
 
 static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
 	return sysfs_emit(buf, "%s\n",
-			  shunt_state_names[READ_ONCE(to_patch(kobj)->state)]);
+			  shunt_patch_state_name(READ_ONCE(to_patch(kobj)->state)));
 }
 
 static ssize_t seq_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -138,17 +130,21 @@ static ssize_t redirect_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  shunt_redirect_name(to_patch(kobj)->opts.redirect));
 }
 
+/* who holds up the transition, else the module's release */
 static ssize_t blocked_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
+	unsigned int switched[SHUNT_NR_HOW], pending;
 	struct shunt_patch *patch = to_patch(kobj);
-	ssize_t len;
+	char blocked[SHUNT_BLOCKED_LEN];
 
 	mutex_lock(&shunt_mutex);
-	len = patch->state == SHUNT_PATCH_APPLIED ? 0 :
-	      sysfs_emit(buf, "%s", patch->blocked);
+	if (!shunt_transition_progress(patch, &pending, switched, blocked,
+				       sizeof(blocked)))
+		strscpy(blocked, patch->state == SHUNT_PATCH_RELEASING ?
+			patch->blocked : "", sizeof(blocked));
 	mutex_unlock(&shunt_mutex);
-	return len;
+	return sysfs_emit(buf, "%s", blocked);
 }
 
 static ssize_t error_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -294,35 +290,35 @@ static struct attribute *shunt_func_attrs[] = {
 };
 ATTRIBUTE_GROUPS(shunt_func);
 
-static void shunt_patch_release(struct kobject *kobj)
+static void shunt_patch_kobj_release(struct kobject *kobj)
 {
 	kfree(to_patch(kobj));
 }
 
-static void shunt_object_release(struct kobject *kobj)
+static void shunt_object_kobj_release(struct kobject *kobj)
 {
 	kfree(to_object(kobj));
 }
 
-static void shunt_func_release(struct kobject *kobj)
+static void shunt_func_kobj_release(struct kobject *kobj)
 {
 	kfree(to_func(kobj));
 }
 
 static const struct kobj_type shunt_patch_ktype = {
-	.release = shunt_patch_release,
+	.release = shunt_patch_kobj_release,
 	.sysfs_ops = &kobj_sysfs_ops,
 	.default_groups = shunt_patch_groups,
 };
 
 static const struct kobj_type shunt_object_ktype = {
-	.release = shunt_object_release,
+	.release = shunt_object_kobj_release,
 	.sysfs_ops = &kobj_sysfs_ops,
 	.default_groups = shunt_object_groups,
 };
 
 static const struct kobj_type shunt_func_ktype = {
-	.release = shunt_func_release,
+	.release = shunt_func_kobj_release,
 	.sysfs_ops = &kobj_sysfs_ops,
 	.default_groups = shunt_func_groups,
 };
@@ -368,7 +364,8 @@ err:
 	return ret;
 }
 
-static void shunt_kobject_del(struct kobject *kobj)
+/* out of sysfs if it is there; the caller still holds a reference */
+void shunt_sysfs_del(struct kobject *kobj)
 {
 	if (kobj->state_in_sysfs)
 		kobject_del(kobj);
@@ -381,8 +378,8 @@ void shunt_sysfs_del_patch(struct shunt_patch *patch)
 
 	shunt_for_each_object(patch, obj) {
 		shunt_for_each_func(obj, func)
-			shunt_kobject_del(&func->kobj);
-		shunt_kobject_del(&obj->kobj);
+			shunt_sysfs_del(&func->kobj);
+		shunt_sysfs_del(&obj->kobj);
 	}
-	shunt_kobject_del(&patch->kobj);
+	shunt_sysfs_del(&patch->kobj);
 }

@@ -3,7 +3,9 @@
  * Consistency transitions. One transition at a time, for one patch: its
  * entries carry the transition flag, and each task is either UNPATCHED
  * (keeps using what was there before the patch) or PATCHED (uses the
- * patch) until every task is at the target state.
+ * patch) until every task is at the target state. transition.c is the
+ * state machine shared by the models; pertask.c and stopmachine.c are
+ * the models with a per-task view.
  */
 #ifndef SHUNT_TRANSITION_H
 #define SHUNT_TRANSITION_H
@@ -13,7 +15,6 @@
 #include <linux/sched.h>
 
 #include "shunt.h"
-#include "shunt_abi.h"
 
 enum {
 	SHUNT_UNPATCHED = 0,
@@ -34,55 +35,115 @@ enum shunt_switch_how {
 static_assert(SHUNT_SWITCH_NR == SHUNT_NR_HOW);
 
 struct shunt_task_slot {
-	struct task_struct *task;	/* NULL: free, SLOT_GONE: exited */
+	struct task_struct *task;	/* NULL: free, SHUNT_SLOT_GONE: exited */
 	int state;
 	/* where its stack last held code it must leave: for 'blocked' */
 	unsigned long last_hit;
 };
 
+#define SHUNT_SLOT_GONE ((struct task_struct *)1UL)
+
+/**
+ * struct shunt_task_table - the per-task model's view of every task
+ * @size:	slots, a power of two
+ * @used:	slots taken
+ * @slots:	open addressing by task pointer; NULL until the table is
+ *		made; slots are claimed with cmpxchg() by the snapshot and
+ *		under shunt_trans_lock by forks, states change by cmpxchg()
+ * @idle_state:	per CPU, the state of its idle task (idle tasks are on
+ *		no task list)
+ * @sweeps:	sweeps done, for the backoff; under shunt_mutex
+ * @sweep_work:	the sweep
+ *
+ * pertask.c alone writes the table; the reversal recounts it there.
+ */
+struct shunt_task_table {
+	unsigned int size;
+	atomic_t used;
+	struct shunt_task_slot *slots;
+	int *idle_state;
+	unsigned int sweeps;
+	struct delayed_work sweep_work;
+};
+
+/**
+ * struct shunt_trans - the transition in progress
+ * @patch:	whose entries carry the transition flag
+ * @target:	lock-free: the state tasks go to; flipped by a reversal
+ *		while @paused
+ * @start_target: the target it started for: ending at the other one
+ *		means it was reversed
+ * @all_at_target: lock-free: every task counts as at @target (immediate,
+ *		stop-machine, force, finish)
+ * @forced:	the user forced it
+ * @table_ready: lock-free: the per-task table is filled; before, every
+ *		task is at !@target
+ * @paused:	lock-free: a reversal runs; nobody may switch meanwhile
+ * @pending:	tasks (and idle tasks) not at @target
+ * @switched:	tasks switched so far, by enum shunt_switch_how
+ * @ranges:	code a task must not be in when it leaves a state,
+ *		[state it leaves]; fixed once the transition starts
+ * @nr_ranges:	entries of each
+ * @start:	when it started
+ * @stats:	stop-machine's stalls and tries, for the patch's stats
+ * @blocked:	"blocked" lines of the last sweep or stop-machine try
+ * @table:	the per-task model's table
+ * @done_irq_work: the last switch, from any context, queues @done_work
+ * @done_work:	finishes the transition under shunt_mutex
+ *
+ * Made and freed by transition.c under shunt_mutex and published by RCU
+ * (shunt_trans): lock-free readers hold rcu_read_lock_sched() or run
+ * with preemption off, and the free waits for them.
+ */
 struct shunt_trans {
 	struct shunt_patch *patch;
 	int target;
-	/* every task is at target: immediate, stop-machine, force */
+	int start_target;
 	bool all_at_target;
-	/* the per-task table is filled; before, everyone is at !target */
+	bool forced;
 	bool table_ready;
-	/* reversing: probes must not switch anybody meanwhile */
 	bool paused;
-	unsigned int size;		/* slots, a power of two */
-	atomic_t used;
-	struct shunt_task_slot *slots;
-	int *idle_state;		/* per CPU, nr_cpu_ids entries */
-	atomic_t pending;		/* tasks and idle tasks not at target */
+	atomic_t pending;
 	atomic_t switched[SHUNT_SWITCH_NR];
-	/* code a task must not be in when it switches, per direction */
-	struct shunt_range *ranges[2];	/* [state it leaves] */
+	struct shunt_code_range *ranges[2];
 	int nr_ranges[2];
 	ktime_t start;
-	unsigned int sweeps;
+	struct shunt_trans_stats stats;
+	char blocked[SHUNT_BLOCKED_LEN];
+	struct shunt_task_table table;
 	struct irq_work done_irq_work;
 	struct work_struct done_work;
-	struct delayed_work sweep_work;
 };
 
 /* the transition in progress, or NULL; RCU-sched */
 extern struct shunt_trans __rcu *shunt_trans;
 
-int shunt_task_state(void);
-
+/* transition.c: the state machine; all but the switch under shunt_mutex */
 int shunt_transition_prepare(struct shunt_patch *patch, int target);
-int shunt_transition_start(void);
-void shunt_transition_cancel(void);
+int shunt_transition_start(char *err, size_t errlen);
+void shunt_transition_cancel(struct shunt_trans_stats *stats);
 int shunt_transition_reverse(void);
 int shunt_transition_force(void);
-int shunt_transition_stop_machine(char *err, size_t errlen);
-void shunt_transition_exit(void);
-int shunt_transition_init(void);
 bool shunt_transition_running(struct shunt_patch *patch);
-bool shunt_transition_progress(struct shunt_patch *patch, unsigned int *pending,
-			       unsigned int *switched);
+bool shunt_transition_progress(struct shunt_patch *patch,
+			       unsigned int *pending, unsigned int *switched,
+			       char *blocked, size_t len);
+void shunt_trans_switch(struct shunt_trans *t, pid_t pid, int *state,
+			enum shunt_switch_how how);
+void shunt_trans_finish(struct shunt_trans *t);
+int shunt_transition_init(void);
 
-/* core.c: what happens when every task got to the target */
-void shunt_patch_transition_done(struct shunt_patch *patch, int target);
+/* pertask.c: the per-task model */
+int shunt_task_state(void);
+int shunt_pertask_prepare(struct shunt_trans *t);
+int shunt_pertask_start(struct shunt_trans *t);
+void shunt_pertask_stop(struct shunt_trans *t);
+int shunt_pertask_reverse(struct shunt_trans *t);
+void shunt_pertask_sweep_now(struct shunt_trans *t);
+void shunt_pertask_free(struct shunt_trans *t);
+int shunt_pertask_init(void);
+
+/* stopmachine.c: kpatch's model */
+int shunt_stopmachine_run(struct shunt_trans *t, char *err, size_t errlen);
 
 #endif /* SHUNT_TRANSITION_H */

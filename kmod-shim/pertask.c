@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-task consistency (the kernel's hybrid model), driven by events:
+ *
+ * - every context switch checks the task going off and the task coming
+ *   on the CPU: neither can change its stack meanwhile;
+ * - a syscall entry or exit is a kernel/user boundary, safe by itself;
+ * - a sweep checks blocked tasks under their pi_lock (no wakeup can get
+ *   past it), first at once, then with backoff;
+ * - forks inherit the parent's state, exits are dropped;
+ * - a CPU's idle task is checked when it switches; if it never does, a
+ *   short stop_machine() checks it where it parked.
+ *
+ * Task states live in a table of our own (task_struct has no field for
+ * us: the kernel's patch_state belongs to its own livepatch).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/stop_machine.h>
+#include <linux/tracepoint.h>
+
+#include "shunt.h"
+#include "stackcheck.h"
+#include "trace.h"
+#include "transition.h"
+
+/* sweep backoff: 5 ms doubling to 1 s; wake kthreads after ~2 s */
+#define SWEEP_FIRST_MS		5
+#define SWEEP_MAX_MS		1000
+#define SWEEP_WAKE_AFTER	12
+/* fall back to stop_machine() for idle tasks that never switch */
+#define SWEEP_IDLE_STOP_AFTER	6
+
+/*
+ * Serializes slot inserts after the snapshot (forks), slot removal
+ * (exits) and the reversal's recount, so that each task is counted in
+ * pending exactly once. Taken from tracepoint probes: a raw spinlock,
+ * interrupts off; never with a pi_lock held.
+ */
+static DEFINE_RAW_SPINLOCK(shunt_trans_lock);
+
+/* ---- the task table ---- */
+
+/*
+ * The slot of task, or the free slot where its probe sequence ends; NULL
+ * when the table has neither.
+ */
+static notrace struct shunt_task_slot *slot_probe(struct shunt_task_table *tt,
+						  struct task_struct *task)
+{
+	unsigned int mask = tt->size - 1;
+	unsigned int i = hash_ptr(task, ilog2(tt->size));
+	unsigned int n;
+
+	for (n = 0; n < tt->size; n++, i = (i + 1) & mask) {
+		struct task_struct *k = READ_ONCE(tt->slots[i].task);
+
+		if (k == task || !k)
+			return &tt->slots[i];
+	}
+	return NULL;
+}
+
+static notrace struct shunt_task_slot *slot_find(struct shunt_task_table *tt,
+						 struct task_struct *task)
+{
+	struct shunt_task_slot *slot = slot_probe(tt, task);
+
+	return slot && READ_ONCE(slot->task) == task ? slot : NULL;
+}
+
+/*
+ * New slots start at the state the transition started from (set when the
+ * table was made): pending, unless the transition was reversed since.
+ * Never more than 3/4 full, so that lookups find a free slot. Callers
+ * other than the first snapshot hold shunt_trans_lock, as reversing does.
+ */
+static struct shunt_task_slot *slot_insert(struct shunt_trans *t,
+					   struct task_struct *task,
+					   bool *created)
+{
+	struct shunt_task_table *tt = &t->table;
+	struct shunt_task_slot *slot;
+	struct task_struct *k;
+
+	*created = false;
+	for (;;) {
+		slot = slot_probe(tt, task);
+		if (!slot || READ_ONCE(slot->task) == task)
+			return slot;
+		if (atomic_inc_return(&tt->used) > tt->size / 4 * 3) {
+			atomic_dec(&tt->used);
+			return NULL;
+		}
+		k = cmpxchg(&slot->task, NULL, task);
+		if (!k) {
+			*created = true;
+			if (READ_ONCE(slot->state) != READ_ONCE(t->target))
+				atomic_inc(&t->pending);
+			return slot;
+		}
+		atomic_dec(&tt->used);
+		if (k == task)
+			return slot;
+		/* another task took it first: probe on */
+	}
+}
+
+static int *task_state_ptr(struct shunt_trans *t, struct task_struct *task)
+{
+	struct shunt_task_slot *slot;
+
+	if (is_idle_task(task))
+		return &t->table.idle_state[task_cpu(task)];
+	slot = slot_find(&t->table, task);
+	return slot ? &slot->state : NULL;
+}
+
+/*
+ * The state of current for the redirection handlers, lock-free in any
+ * context: which version of the transitioning patch's functions it
+ * uses. Tasks missing from the table were born after the transition
+ * started, on a fresh stack.
+ */
+int notrace shunt_task_state(void)
+{
+	struct shunt_trans *t = rcu_dereference_sched(shunt_trans);
+	struct shunt_task_slot *slot;
+	int target;
+
+	if (!t)
+		return SHUNT_PATCHED;
+	target = READ_ONCE(t->target);
+	if (READ_ONCE(t->all_at_target))
+		return target;
+	if (!READ_ONCE(t->table_ready))
+		return !target;
+	smp_rmb();	/* table_ready before the slots */
+	if (is_idle_task(current))
+		return READ_ONCE(t->table.idle_state[raw_smp_processor_id()]);
+	slot = slot_find(&t->table, current);
+	return slot ? READ_ONCE(slot->state) : target;
+}
+
+/* ---- switching ---- */
+
+/*
+ * 0 when the task's stack holds none of the code it must leave, -EBUSY
+ * with *hit set when it does, -EINVAL when the stack is not reliable.
+ */
+static int task_stack_clean(struct shunt_trans *t, struct task_struct *task,
+			    unsigned long *hit)
+{
+	int leave = !READ_ONCE(t->target);
+
+	return shunt_stack_check(task, t->ranges[leave], t->nr_ranges[leave],
+				 hit);
+}
+
+/* A task that cannot run (off CPU, or current): check and switch it. */
+static void trans_try_task(struct shunt_trans *t, struct task_struct *task)
+{
+	enum shunt_switch_how how = SHUNT_SWITCH_STACK;
+	struct shunt_task_slot *slot = NULL;
+	unsigned long hit;
+	int *state;
+
+	if (is_idle_task(task)) {
+		how = SHUNT_SWITCH_IDLE;
+		state = &t->table.idle_state[task_cpu(task)];
+	} else {
+		slot = slot_find(&t->table, task);
+		state = slot ? &slot->state : NULL;
+	}
+	if (!state || READ_ONCE(*state) == READ_ONCE(t->target))
+		return;
+	if (!task_stack_clean(t, task, &hit))
+		shunt_trans_switch(t, task->pid, state, how);
+	else if (slot && hit)
+		WRITE_ONCE(slot->last_hit, hit);
+}
+
+static bool trans_active(struct shunt_trans *t)
+{
+	return t && READ_ONCE(t->table_ready) && !READ_ONCE(t->paused) &&
+	       !READ_ONCE(t->all_at_target);
+}
+
+/* ---- the tracepoint probes: lock-free but for shunt_trans_lock ---- */
+
+/*
+ * In __schedule(), preemption and interrupts off: prev is current, next
+ * has not started yet. Both stacks stand still.
+ */
+static void notrace probe_sched_switch(void *data, bool preempt,
+				       struct task_struct *prev,
+				       struct task_struct *next,
+				       unsigned int prev_state)
+{
+	struct shunt_trans *t = rcu_dereference_sched(shunt_trans);
+
+	if (is_idle_task(next))
+		shunt_idle_task_seen(next, raw_smp_processor_id());
+	if (!trans_active(t))
+		return;
+	trans_try_task(t, prev);
+	trans_try_task(t, next);
+}
+
+/* syscall entry and exit: the kernel/user boundary */
+static void notrace probe_sys_boundary(void *data, struct pt_regs *regs,
+				       long id_or_ret)
+{
+	struct shunt_trans *t = rcu_dereference_sched(shunt_trans);
+	int *state;
+
+	if (!trans_active(t))
+		return;
+	state = task_state_ptr(t, current);
+	if (state && READ_ONCE(*state) != READ_ONCE(t->target))
+		shunt_trans_switch(t, current->pid, state,
+				   SHUNT_SWITCH_BOUNDARY);
+}
+
+/* the child has not run yet: it takes the parent's state */
+static void notrace probe_fork(void *data, struct task_struct *parent,
+			       struct task_struct *child)
+{
+	struct shunt_trans *t = rcu_dereference_sched(shunt_trans);
+	struct shunt_task_slot *slot;
+	unsigned long flags;
+	bool created;
+	int *pstate;
+
+	if (!t || !READ_ONCE(t->table.slots) || READ_ONCE(t->all_at_target))
+		return;
+	raw_spin_lock_irqsave(&shunt_trans_lock, flags);
+	slot = slot_insert(t, child, &created);
+	if (slot && READ_ONCE(t->table_ready)) {
+		pstate = task_state_ptr(t, parent);
+		if (!pstate || READ_ONCE(*pstate) == t->target)
+			shunt_trans_switch(t, child->pid, &slot->state,
+					   SHUNT_SWITCH_INHERIT);
+	}
+	raw_spin_unlock_irqrestore(&shunt_trans_lock, flags);
+}
+
+/* the task is gone for good: it no longer holds the transition up */
+static void notrace probe_free(void *data, struct task_struct *task)
+{
+	struct shunt_trans *t = rcu_dereference_sched(shunt_trans);
+	struct shunt_task_slot *slot;
+	unsigned long flags;
+
+	if (!t || !READ_ONCE(t->table.slots))
+		return;
+	raw_spin_lock_irqsave(&shunt_trans_lock, flags);
+	slot = slot_find(&t->table, task);
+	if (slot) {
+		if (READ_ONCE(slot->state) != t->target) {
+			atomic_inc(&t->switched[SHUNT_SWITCH_EXIT]);
+			if (atomic_dec_and_test(&t->pending))
+				irq_work_queue(&t->done_irq_work);
+		}
+		WRITE_ONCE(slot->task, SHUNT_SLOT_GONE);
+	}
+	raw_spin_unlock_irqrestore(&shunt_trans_lock, flags);
+}
+
+struct shunt_tp {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+};
+
+static struct shunt_tp shunt_tps[] = {
+	{ "sched_switch", probe_sched_switch },
+	{ "sched_process_fork", probe_fork },
+	{ "sched_process_free", probe_free },
+	{ "sys_enter", probe_sys_boundary },
+	{ "sys_exit", probe_sys_boundary },
+};
+
+static void shunt_tps_unregister(int n)
+{
+	while (n-- > 0)
+		tracepoint_probe_unregister(shunt_tps[n].tp, shunt_tps[n].probe,
+					    NULL);
+	tracepoint_synchronize_unregister();
+}
+
+static int shunt_tps_register(void)
+{
+	int i, ret;
+
+	for (i = 0; i < ARRAY_SIZE(shunt_tps); i++) {
+		ret = tracepoint_probe_register(shunt_tps[i].tp,
+						shunt_tps[i].probe, NULL);
+		if (ret) {
+			pr_err("cannot hook tracepoint %s: %d\n",
+			       shunt_tps[i].name, ret);
+			shunt_tps_unregister(i);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* ---- the sweep, under shunt_mutex ---- */
+
+/*
+ * A blocked task cannot be woken while we hold its pi_lock: its stack
+ * stands still. Running and runnable ones are caught when they switch.
+ * Returns true when the task should get a wakeup to move on.
+ */
+static bool sweep_task(struct shunt_trans *t, struct task_struct *task,
+		       struct shunt_blockers *b)
+{
+	struct shunt_task_slot *slot = NULL;
+	unsigned long flags, hit = 0;
+	bool wake = false, running;
+	unsigned int state;
+	int *sp, ret;
+
+	if (!is_idle_task(task))
+		slot = slot_find(&t->table, task);
+	sp = task_state_ptr(t, task);
+	if (!sp || READ_ONCE(*sp) == t->target)
+		return false;
+	if (task == current) {
+		trans_try_task(t, task);
+		return false;
+	}
+	raw_spin_lock_irqsave(&task->pi_lock, flags);
+	state = READ_ONCE(task->__state);
+	running = state == TASK_RUNNING || state == TASK_WAKING ||
+		  READ_ONCE(task->on_rq);
+	/* on_cpu drops once the switch away is done: the stack is final */
+	running = running || smp_load_acquire(&task->on_cpu);
+	if (running) {
+		raw_spin_unlock_irqrestore(&task->pi_lock, flags);
+		/* where a context switch last found it */
+		hit = slot ? READ_ONCE(slot->last_hit) : 0;
+		shunt_blockers_add(b, task, hit, "running");
+		return false;
+	}
+	ret = task_stack_clean(t, task, &hit);
+	if (!ret)
+		shunt_trans_switch(t, task->pid, sp, SHUNT_SWITCH_STACK);
+	else if (slot && hit)
+		WRITE_ONCE(slot->last_hit, hit);
+	else
+		wake = (task->flags & PF_KTHREAD) &&
+		       (state & TASK_INTERRUPTIBLE);
+	raw_spin_unlock_irqrestore(&task->pi_lock, flags);
+	if (ret)
+		shunt_blockers_add(b, task, hit, "stack not reliable");
+	return wake;
+}
+
+struct idle_stop {
+	struct shunt_trans *t;
+	int unseen;
+};
+
+/* CPUs stopped: no idle task can resume while we look at it */
+static int idle_check_stopped(void *arg)
+{
+	struct idle_stop *is = arg;
+	struct shunt_trans *t = is->t;
+	int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct task_struct *idle = shunt_idle_task(cpu);
+		int *state = &t->table.idle_state[cpu];
+
+		if (idle && (idle == current || !READ_ONCE(idle->on_cpu))) {
+			trans_try_task(t, idle);
+		} else if (!idle && READ_ONCE(*state) != t->target) {
+			/*
+			 * Never seen running since we started watching: busy
+			 * tasks held the CPU all along. A parked idle task
+			 * waits in do_idle() -> schedule_idle(), and cannot
+			 * resume while the CPUs are stopped.
+			 */
+			shunt_trans_switch(t, 0, state, SHUNT_SWITCH_IDLE);
+			is->unseen++;
+		}
+	}
+	return 0;
+}
+
+static void sweep_idle(struct shunt_trans *t)
+{
+	struct idle_stop is = { .t = t };
+	int cpu;
+
+	for_each_online_cpu(cpu) {
+		if (READ_ONCE(t->table.idle_state[cpu]) != t->target) {
+			stop_machine(idle_check_stopped, &is, NULL);
+			if (is.unseen)
+				pr_info("'%s': %d idle task(s) never seen running (CPUs kept busy); taken as parked in do_idle()\n",
+					t->patch->mod->name, is.unseen);
+			return;
+		}
+	}
+}
+
+static void sweep_work_fn(struct work_struct *work)
+{
+	struct shunt_trans *t = container_of(to_delayed_work(work),
+					     struct shunt_trans,
+					     table.sweep_work);
+	struct shunt_task_table *tt = &t->table;
+	struct task_struct *g, *task;
+	struct shunt_blockers b;
+	unsigned int delay;
+
+	mutex_lock(&shunt_mutex);
+	/*
+	 * A transition that ended while we waited for the mutex is freed:
+	 * compare the pointer before reading through it.
+	 */
+	if (rcu_dereference_protected(shunt_trans,
+				      lockdep_is_held(&shunt_mutex)) != t ||
+	    !trans_active(t)) {
+		mutex_unlock(&shunt_mutex);
+		return;
+	}
+	shunt_blockers_init(&b, t->blocked, sizeof(t->blocked));
+	rcu_read_lock();
+	for_each_process_thread(g, task) {
+		if (sweep_task(t, task, &b) && tt->sweeps >= SWEEP_WAKE_AFTER)
+			wake_up_process(task);	/* like klp's fake signal */
+	}
+	rcu_read_unlock();
+	if (tt->sweeps >= SWEEP_IDLE_STOP_AFTER)
+		sweep_idle(t);
+	tt->sweeps++;
+	if (atomic_read(&t->pending) > 0) {
+		delay = min(SWEEP_FIRST_MS << min(tt->sweeps, 10U),
+			    (unsigned int)SWEEP_MAX_MS);
+		queue_delayed_work(shunt_wq, &tt->sweep_work,
+				   msecs_to_jiffies(delay));
+	}
+	mutex_unlock(&shunt_mutex);
+}
+
+/* ---- the model's part of the state machine, under shunt_mutex ---- */
+
+/* Until the table is made, only the CPUs' idle tasks are counted. */
+int shunt_pertask_prepare(struct shunt_trans *t)
+{
+	struct shunt_task_table *tt = &t->table;
+	int cpu;
+
+	tt->idle_state = kcalloc(nr_cpu_ids, sizeof(int), GFP_KERNEL);
+	if (!tt->idle_state)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		tt->idle_state[cpu] = t->target;
+	for_each_online_cpu(cpu) {
+		tt->idle_state[cpu] = !t->target;
+		atomic_inc(&t->pending);
+	}
+	INIT_DELAYED_WORK(&tt->sweep_work, sweep_work_fn);
+	return 0;
+}
+
+static unsigned int count_tasks(void)
+{
+	struct task_struct *g, *task;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	for_each_process_thread(g, task)
+		n++;
+	rcu_read_unlock();
+	return n;
+}
+
+int shunt_pertask_start(struct shunt_trans *t)
+{
+	struct shunt_task_table *tt = &t->table;
+	struct task_struct *g, *task;
+	struct shunt_task_slot *slots;
+	unsigned int size, i;
+	bool created;
+	int ret;
+
+	lockdep_assert_held(&shunt_mutex);
+	size = roundup_pow_of_two(count_tasks() * 4 + 1024);
+	slots = kvcalloc(size, sizeof(*slots), GFP_KERNEL);
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < size; i++)
+		slots[i].state = !t->target;
+	tt->size = size;
+	WRITE_ONCE(tt->slots, slots);
+
+	/* hooks first, so that no fork between the snapshot and them is lost */
+	ret = shunt_tps_register();
+	if (ret) {
+		WRITE_ONCE(tt->slots, NULL);
+		kvfree(slots);
+		return ret;
+	}
+	rcu_read_lock();
+	for_each_process_thread(g, task)
+		slot_insert(t, task, &created);
+	rcu_read_unlock();
+	smp_wmb();	/* the slots before table_ready */
+	WRITE_ONCE(t->table_ready, true);
+
+	trace_shunt_transition_start(t->patch->mod->name, t->target,
+				     shunt_consistency_name(t->patch->opts.consistency),
+				     atomic_read(&t->pending));
+	queue_delayed_work(shunt_wq, &tt->sweep_work, 0);
+	return 0;
+}
+
+/* the transition ends: no probe runs once this returns */
+void shunt_pertask_stop(struct shunt_trans *t)
+{
+	lockdep_assert_held(&shunt_mutex);
+	if (READ_ONCE(t->table.slots))
+		shunt_tps_unregister(ARRAY_SIZE(shunt_tps));
+	cancel_delayed_work(&t->table.sweep_work);
+}
+
+/*
+ * Flip the target with probes paused and recount who is not there:
+ * returns the new pending count. Never waits for the sweep: it may be
+ * waiting for shunt_mutex, which the caller holds.
+ */
+int shunt_pertask_reverse(struct shunt_trans *t)
+{
+	struct shunt_task_table *tt = &t->table;
+	unsigned long flags;
+	int target, cpu, pending = 0;
+	unsigned int i;
+
+	lockdep_assert_held(&shunt_mutex);
+	cancel_delayed_work(&tt->sweep_work);
+	raw_spin_lock_irqsave(&shunt_trans_lock, flags);
+	target = !t->target;
+	WRITE_ONCE(t->target, target);
+	for (i = 0; i < tt->size; i++) {
+		struct task_struct *k = READ_ONCE(tt->slots[i].task);
+
+		if (k && k != SHUNT_SLOT_GONE &&
+		    READ_ONCE(tt->slots[i].state) != target)
+			pending++;
+	}
+	for_each_online_cpu(cpu)
+		if (READ_ONCE(tt->idle_state[cpu]) != target)
+			pending++;
+	atomic_set(&t->pending, pending);
+	tt->sweeps = 0;
+	raw_spin_unlock_irqrestore(&shunt_trans_lock, flags);
+	return pending;
+}
+
+void shunt_pertask_sweep_now(struct shunt_trans *t)
+{
+	queue_delayed_work(shunt_wq, &t->table.sweep_work, 0);
+}
+
+/* t is unpublished and no probe can see it any more */
+void shunt_pertask_free(struct shunt_trans *t)
+{
+	cancel_delayed_work(&t->table.sweep_work);
+	kvfree(t->table.slots);
+	kfree(t->table.idle_state);
+}
+
+int shunt_pertask_init(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(shunt_tps); i++) {
+		shunt_tps[i].tp = shunt_tracepoint_find(shunt_tps[i].name);
+		if (!shunt_tps[i].tp) {
+			pr_err("tracepoint %s not found\n", shunt_tps[i].name);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
