@@ -18,6 +18,7 @@
 #include "modfile.h"
 #include "patchinfo.h"
 #include "shim.h"
+#include "shimfs.h"
 #include "shunt_abi.h"
 #include "strbuf.h"
 #include "util.h"
@@ -170,7 +171,7 @@ static void explain_failure(const char *file, const char *name, int err)
 	char holder[256], fn[256];
 	const char *q;
 
-	if (claim_read_status(name, &st) || strcmp(st.state, "failed") || !st.msg[0]) {
+	if (claim_read_status(name, &st) || strcmp(st.state, CLAIM_FAILED) || !st.msg[0]) {
 		fprintf(stderr, "shunt: %s: loading the module failed: %s\n", file,
 			strerror(err));
 		return;
@@ -190,47 +191,17 @@ static void explain_failure(const char *file, const char *name, int err)
 	fprintf(stderr, "shunt: %s: %s\n", file, st.msg);
 }
 
-/* the shim's "stats" file of a patch (see shunt_abi.h) */
-struct trans_stats {
-	unsigned long long duration_ns, stop_ns, pending;
-	unsigned long long switched[SHUNT_NR_HOW];
-};
-
-static void parse_stats(const char *text, struct trans_stats *st)
-{
-	static const char *const how[] = SHUNT_HOW_NAMES;
-	unsigned long long v;
-	char key[64];
-
-	memset(st, 0, sizeof(*st));
-	for (const char *line = text; *line; line += strcspn(line, "\n"),
-	     line += *line == '\n') {
-		if (sscanf(line, "%63s %llu", key, &v) != 2)
-			continue;
-		if (!strcmp(key, "duration_ns"))
-			st->duration_ns = v;
-		else if (!strcmp(key, "stop_machine_ns"))
-			st->stop_ns = v;
-		else if (!strcmp(key, "pending"))
-			st->pending = v;
-		else if (!strncmp(key, "switched_", 9))
-			for (int i = 0; i < SHUNT_NR_HOW; i++)
-				if (!strcmp(key + 9, how[i]))
-					st->switched[i] = v;
-	}
-}
-
 /* "  transition: 1.234 ms; tasks switched by stack 58, idle 2" */
 static void print_stats(const struct patch_info *pi)
 {
-	static const char *const how_names[] = SHUNT_HOW_NAMES;
-	const char *stats = patch_attr_value(pi, "stats");
+	static const char *const how_names[SHUNT_NR_HOW] = SHUNT_HOW_NAMES;
+	const char *stats = patch_attr_value(pi, SHIM_ATTR_STATS);
 	struct strbuf how = { 0 };
-	struct trans_stats st;
+	struct shimfs_stats st;
 
 	if (!stats)
 		return;
-	parse_stats(stats, &st);
+	shimfs_parse_stats(stats, &st);
 	for (int i = 0; i < SHUNT_NR_HOW; i++)
 		if (st.switched[i])
 			strbuf_addf(&how, "%s%s %llu", how.len ? ", " : "",
@@ -246,7 +217,7 @@ static void print_applied(const char *name)
 {
 	struct patch_info pi;
 
-	if (patch_info_read(SHUNT_SYSFS_ROOT, name, 1, &pi)) {
+	if (shunt_patch_read(name, &pi)) {
 		printf("shunt: applied %s\n", name);
 		return;
 	}
@@ -269,30 +240,16 @@ static void print_applied(const char *name)
 	patch_info_free(&pi);
 }
 
-static void read_blocked(const char *dir, char *buf, size_t len)
-{
-	char path[PATH_MAX];
-
-	if (read_text(path_join(path, sizeof(path), dir, "blocked"), buf, len))
-		buf[0] = '\0';
-}
-
 /* "3 pending, 57 switched" from the shim's live stats */
-static void read_progress(const char *dir, char *buf, size_t len)
+static void read_progress(const char *name, char *buf, size_t len)
 {
-	char path[PATH_MAX], text[1024];
-	unsigned long long switched = 0;
-	struct trans_stats st;
+	struct shimfs_stats st;
 
 	buf[0] = '\0';
-	if (read_text(path_join(path, sizeof(path), dir, "stats"), text,
-		      sizeof(text)))
+	if (shimfs_read_stats(name, &st))
 		return;
-	parse_stats(text, &st);
-	for (int i = 0; i < SHUNT_NR_HOW; i++)
-		switched += st.switched[i];
 	snprintf(buf, len, "%llu task(s) pending, %llu switched", st.pending,
-		 switched);
+		 shimfs_stats_switched(&st));
 }
 
 /*
@@ -302,18 +259,18 @@ static void read_progress(const char *dir, char *buf, size_t len)
  */
 static int wait_transition(const char *name, double timeout)
 {
-	char dir[PATH_MAX], blocked[4096], last[4096] = "", progress[128];
+	char blocked[4096], last[4096] = "", progress[128];
 	int tty = isatty(STDOUT_FILENO), shown = 0;
 	double start = now_ms(), elapsed;
 
-	path_join(dir, sizeof(dir), SHUNT_SYSFS_ROOT, name);
-	while (is_dir(dir) && read_long(dir, "transition", 0)) {
+	while (shimfs_patch_exists(name) &&
+	       shimfs_read_long(name, SHIM_ATTR_TRANSITION, 0)) {
 		elapsed = (now_ms() - start) / 1000;
 		if (elapsed >= timeout)
 			goto out;
-		read_progress(dir, progress, sizeof(progress));
+		read_progress(name, progress, sizeof(progress));
 		if (tty) {
-			read_blocked(dir, blocked, sizeof(blocked));
+			shimfs_read_blocked(name, blocked, sizeof(blocked));
 			printf("\rshunt: %s: transition %.1f s: %s; blocked by: %.50s\033[K",
 			       name, elapsed, progress,
 			       blocked[0] ? strtok(blocked, "\n") : "-");
@@ -321,7 +278,7 @@ static int wait_transition(const char *name, double timeout)
 			shown = 1;
 		} else if (elapsed > 0.5) {
 			/* after half a second, say who holds it up */
-			read_blocked(dir, blocked, sizeof(blocked));
+			shimfs_read_blocked(name, blocked, sizeof(blocked));
 			if (strcmp(blocked, last)) {
 				printf("shunt: %s: waiting for the transition (%.1f s, %s); blocked by:\n%s\n",
 				       name, elapsed, progress,
@@ -342,16 +299,13 @@ out:
 /* Turn the apply around: revert the patch, remove its module. */
 static void undo_apply(const char *name)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
-
-	path_join(dir, sizeof(dir), SHUNT_SYSFS_ROOT, name);
 	metrics_detach(name);	/* its probes hold the module */
-	if (write_text(path_join(path, sizeof(path), dir, "enabled"), "0")) {
+	if (shimfs_write(name, SHIM_ATTR_ENABLED, "0")) {
 		fprintf(stderr, "shunt: %s: cannot reverse the transition: %s\n",
 			name, strerror(errno));
 		return;
 	}
-	if (wait_dir_gone(dir, 30)) {
+	if (shimfs_wait_patch_gone(name, 30)) {
 		fprintf(stderr, "shunt: %s: the reversed transition is still running; see 'shunt show %s'\n",
 			name, name);
 		return;
@@ -367,10 +321,9 @@ static void undo_apply(const char *name)
 /* The transition took too long: name who blocks it, turn it around. */
 static void give_up(const char *name, double timeout)
 {
-	char dir[PATH_MAX], blocked[4096];
+	char blocked[4096];
 
-	path_join(dir, sizeof(dir), SHUNT_SYSFS_ROOT, name);
-	read_blocked(dir, blocked, sizeof(blocked));
+	shimfs_read_blocked(name, blocked, sizeof(blocked));
 	fprintf(stderr, "shunt: %s: transition not done after %g s; blocked by:\n%s\n",
 		name, timeout, blocked[0] ? blocked : "(no task named)");
 	undo_apply(name);
@@ -410,10 +363,7 @@ static int begin_metrics(const char *name, const struct apply_opts *o)
 /* 1 when metrics are attached, 0 when not, -1 when the apply must fail */
 static int attach_metrics(const char *name, const struct apply_opts *o)
 {
-	char dir[PATH_MAX];
-
-	path_join(dir, sizeof(dir), SHUNT_SYSFS_ROOT, name);
-	if (read_long(dir, "replace", 0) > 0)
+	if (shimfs_read_long(name, SHIM_ATTR_REPLACE, 0) > 0)
 		drop_replaced_metrics(name);
 	if (!metrics_attach(name, &o->metrics))
 		return 1;
@@ -478,11 +428,9 @@ static int build_claim(const char *file, const struct modfile *mf,
 /* After finit_module() succeeded: the patch must be shunt's. */
 static int check_routed(const char *file, const char *name)
 {
-	char path[PATH_MAX];
-
-	if (is_dir(path_join(path, sizeof(path), SHUNT_SYSFS_ROOT, name)))
+	if (shimfs_patch_exists(name))
 		return 0;
-	if (is_dir(path_join(path, sizeof(path), SHUNT_KLP_SYSFS_ROOT, name)))
+	if (shimfs_klp_patch_exists(name))
 		fprintf(stderr, "shunt: %s: the kernel's livepatch took module %s, not shunt.ko\n",
 			file, name);
 	else

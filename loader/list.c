@@ -8,7 +8,7 @@
 #include "json.h"
 #include "list.h"
 #include "metrics.h"
-#include "shunt_abi.h"
+#include "shimfs.h"
 
 void list_usage(void)
 {
@@ -71,8 +71,10 @@ static void print_indented(FILE *f, const char *text)
 static int attr_described(const char *name)
 {
 	static const char *const known[] = {
-		"enabled", "transition", "state", "seq", "replace", "consistency",
-		"redirect", "blocked", "forced", "stats", "error", "replaced_by",
+		SHIM_ATTR_ENABLED, SHIM_ATTR_TRANSITION, SHIM_ATTR_STATE,
+		SHIM_ATTR_SEQ, SHIM_ATTR_REPLACE, SHIM_ATTR_CONSISTENCY,
+		SHIM_ATTR_REDIRECT, SHIM_ATTR_BLOCKED, SHIM_ATTR_FORCED,
+		SHIM_ATTR_STATS, SHIM_ATTR_ERROR, SHIM_ATTR_REPLACED_BY,
 	};
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
@@ -102,9 +104,9 @@ static void print_bpf_blockers(const char *name)
 
 void patch_print_details(FILE *f, const struct patch_info *pi)
 {
-	const char *blocked = patch_attr_value(pi, "blocked");
-	const char *error = patch_attr_value(pi, "error");
-	const char *stats = patch_attr_value(pi, "stats");
+	const char *blocked = patch_attr_value(pi, SHIM_ATTR_BLOCKED);
+	const char *error = patch_attr_value(pi, SHIM_ATTR_ERROR);
+	const char *stats = patch_attr_value(pi, SHIM_ATTR_STATS);
 	int others = 0;
 
 	fprintf(f, "patch:       %s (%s)\n", pi->name,
@@ -269,7 +271,7 @@ int list_run(int argc, char **argv)
 		return ret;
 	if (optind < argc)
 		return usage_error("list", "unexpected argument '%s'", argv[optind]);
-	if (patch_list_read(SHUNT_SYSFS_ROOT, SHUNT_KLP_SYSFS_ROOT, &list, &n)) {
+	if (patch_list_read_sysfs(&list, &n)) {
 		fprintf(stderr, "shunt: list: out of memory\n");
 		return EXIT_FAIL;
 	}
@@ -308,8 +310,7 @@ int show_run(int argc, char **argv)
 	if (optind + 1 < argc)
 		return usage_error("show", "unexpected argument '%s'", argv[optind + 1]);
 	name = argv[optind];
-	if (patch_info_read(SHUNT_SYSFS_ROOT, name, 1, &pi) &&
-	    patch_info_read(SHUNT_KLP_SYSFS_ROOT, name, 0, &pi)) {
+	if (shunt_patch_read(name, &pi) && klp_patch_read(name, &pi)) {
 		fprintf(stderr, "shunt: %s: no such patch\n", name);
 		return EXIT_FAIL;
 	}

@@ -18,7 +18,7 @@
 #include "events.skel.h"
 #include "metrics.skel.h"
 #include "patchinfo.h"
-#include "shunt_abi.h"
+#include "shimfs.h"
 #include "util.h"
 
 /* what the probes of one patched function need, from the shim's sysfs */
@@ -57,15 +57,6 @@ int metrics_present(const char *name)
 	return is_dir(metrics_path(path, sizeof(path), name, NULL));
 }
 
-static __u64 read_hex(const char *dir, const char *file)
-{
-	char path[PATH_MAX], buf[64];
-
-	if (read_text(path_join(path, sizeof(path), dir, file), buf, sizeof(buf)))
-		return 0;
-	return strtoull(buf, NULL, 0);
-}
-
 /* The functions of patch name that metrics can probe; the rest named. */
 static int read_targets(const char *name, struct target *t, int max,
 			int *skipped)
@@ -74,7 +65,7 @@ static int read_targets(const char *name, struct target *t, int max,
 	int n = 0;
 
 	*skipped = 0;
-	if (patch_info_read(SHUNT_SYSFS_ROOT, name, 1, &pi)) {
+	if (shunt_patch_read(name, &pi)) {
 		fprintf(stderr, "shunt: %s: no such shunt patch\n", name);
 		return -1;
 	}
@@ -83,33 +74,33 @@ static int read_targets(const char *name, struct target *t, int max,
 
 		for (int j = 0; j < po->nr_funcs; j++) {
 			const struct patch_func *pf = &po->funcs[j];
-			char dir[PATH_MAX], label[512];
+			struct shimfs_func_addrs a;
 			struct target *x = &t[n];
+			char label[512];
 
 			snprintf(label, sizeof(label), "%s:%s,%lu", po->name,
 				 pf->name, pf->sympos);
-			snprintf(dir, sizeof(dir), "%s/%s/%s/%s,%lu",
-				 SHUNT_SYSFS_ROOT, name, po->name, pf->name,
-				 pf->sympos);
 			if (n == max) {
 				fprintf(stderr, "shunt: metrics: %s not probed: more than %d functions\n",
 					label, max);
 				(*skipped)++;
 				continue;
 			}
-			memset(x, 0, sizeof(*x));
-			x->old_addr = read_hex(dir, "old_addr");
-			x->new_addr = read_hex(dir, "new_addr");
-			if (!x->old_addr || !x->new_addr) {
+			shimfs_read_func_addrs(name, po->name, pf->name,
+					       pf->sympos, &a);
+			if (!a.old_addr || !a.new_addr) {
 				fprintf(stderr, "shunt: metrics: %s not probed: %s\n", label,
-					!x->new_addr ? "a no-op (atomic replace)" :
+					!a.new_addr ? "a no-op (atomic replace)" :
 					"its module is not loaded");
 				(*skipped)++;
 				continue;
 			}
-			x->old_size = read_hex(dir, "old_size");
-			x->old_body = read_hex(dir, "old_body");
-			x->new_size = read_hex(dir, "new_size");
+			memset(x, 0, sizeof(*x));
+			x->old_addr = a.old_addr;
+			x->old_size = a.old_size;
+			x->old_body = a.old_body;
+			x->new_addr = a.new_addr;
+			x->new_size = a.new_size;
 			x->sympos = pf->sympos;
 			copy_str(x->label, sizeof(x->label), label);
 			copy_str(x->old_name, sizeof(x->old_name), pf->name);

@@ -8,8 +8,8 @@
 
 #include "cmd.h"
 #include "metrics.h"
-#include "patchinfo.h"
 #include "shim.h"
+#include "shimfs.h"
 #include "util.h"
 
 #define REVERT_TIMEOUT_S 60
@@ -25,18 +25,6 @@ void revert_usage(void)
 	       "that one first.\n", REVERT_TIMEOUT_S);
 }
 
-/* "shunt: NAME: cannot revert: WHY", WHY from the shim's error file */
-static void print_refusal(const char *dir, const char *name, int err)
-{
-	char path[PATH_MAX], msg[512];
-
-	if (!read_text(path_join(path, sizeof(path), dir, "error"), msg,
-		       sizeof(msg)) && msg[0])
-		fprintf(stderr, "shunt: %s: cannot revert: %s\n", name, msg);
-	else
-		fprintf(stderr, "shunt: %s: cannot revert: %s\n", name, strerror(err));
-}
-
 int revert_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -45,7 +33,7 @@ int revert_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char dir[PATH_MAX], path[PATH_MAX], blocked[4096];
+	char blocked[4096], msg[512];
 	double timeout = REVERT_TIMEOUT_S;
 	int keep = 0, forced, c;
 	const char *name;
@@ -75,21 +63,20 @@ int revert_run(int argc, char **argv)
 	if (optind + 1 < argc)
 		return usage_error("revert", "unexpected argument '%s'", argv[optind + 1]);
 	name = argv[optind];
-	if (shunt_patch_dir(name, dir, sizeof(dir)))
+	if (shimfs_find_patch(name))
 		return EXIT_FAIL;
 	/* a forced patch's module must stay: tasks may still run its code */
-	forced = (int)read_long(dir, "forced", 0);
-	if (write_text(path_join(path, sizeof(path), dir, "enabled"), "0")) {
-		print_refusal(dir, name, errno);
+	forced = (int)shimfs_read_long(name, SHIM_ATTR_FORCED, 0);
+	if (shimfs_write(name, SHIM_ATTR_ENABLED, "0")) {
+		fprintf(stderr, "shunt: %s: cannot revert: %s\n", name,
+			shimfs_refusal(name, errno, msg, sizeof(msg)));
 		return EXIT_FAIL;
 	}
 	/* the probes on its new functions hold the module */
 	if (metrics_present(name) && !metrics_detach(name))
 		printf("  metrics of %s removed\n", name);
-	if (wait_dir_gone(dir, timeout)) {
-		if (read_text(path_join(path, sizeof(path), dir, "blocked"), blocked,
-			      sizeof(blocked)))
-			blocked[0] = '\0';
+	if (shimfs_wait_patch_gone(name, timeout)) {
+		shimfs_read_blocked(name, blocked, sizeof(blocked));
 		fprintf(stderr, "shunt: %s: not released after %g s (the revert goes on); blocked by:\n%s\n",
 			name, timeout, blocked[0] ? blocked : "(no task named)");
 		return EXIT_FAIL;

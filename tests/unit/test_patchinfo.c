@@ -7,6 +7,7 @@
 
 #include "list.h"
 #include "patchinfo.h"
+#include "shimfs.h"
 #include "tap.h"
 #include "tree_fixture.h"
 
