@@ -14,9 +14,10 @@
 #include "holder.h"
 #include "kallsyms.h"
 #include "metrics.h"
-#include "report.h"
 #include "modfile.h"
 #include "patchinfo.h"
+#include "report.h"
+#include "revert.h"
 #include "shim.h"
 #include "shimfs.h"
 #include "shunt_abi.h"
@@ -24,6 +25,7 @@
 #include "util.h"
 
 #define APPLY_TIMEOUT_S 60
+#define UNDO_TIMEOUT_S 30
 #define POLL_MS 20
 
 struct apply_opts {
@@ -296,26 +298,36 @@ out:
 	return elapsed < 0 ? 0 : -1;
 }
 
-/* Turn the apply around: revert the patch, remove its module. */
+/*
+ * Turn the apply around: revert the patch, remove its module. The metrics
+ * go first, whatever the shim says: a failed apply keeps none.
+ */
 static void undo_apply(const char *name)
 {
-	metrics_detach(name);	/* its probes hold the module */
-	if (shimfs_write(name, SHIM_ATTR_ENABLED, "0")) {
+	metrics_detach(name);
+	switch (revert_patch(name, UNDO_TIMEOUT_S, false)) {
+	case REVERT_REFUSED:
 		fprintf(stderr, "shunt: %s: cannot reverse the transition: %s\n",
 			name, strerror(errno));
-		return;
-	}
-	if (shimfs_wait_patch_gone(name, 30)) {
+		break;
+	case REVERT_NOT_RELEASED:
 		fprintf(stderr, "shunt: %s: the reversed transition is still running; see 'shunt show %s'\n",
 			name, name);
-		return;
-	}
-	if (module_unload_wait(name)) {
+		break;
+	case REVERT_UNLOAD_FAILED:
 		fprintf(stderr, "shunt: %s: transition reversed; removing module %s failed: %s\n",
 			name, name, strerror(errno));
-		return;
+		break;
+	case REVERT_KEPT:
+	case REVERT_KEPT_FORCED:
+		/* forced while we waited: its module must stay */
+		fprintf(stderr, "shunt: %s: transition reversed; module %s kept: the patch was forced\n",
+			name, name);
+		break;
+	case REVERT_REMOVED:
+		fprintf(stderr, "shunt: %s: transition reversed, nothing applied\n", name);
+		break;
 	}
-	fprintf(stderr, "shunt: %s: transition reversed, nothing applied\n", name);
 }
 
 /* The transition took too long: name who blocks it, turn it around. */

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* shunt revert: take a shunt patch back and remove its module. */
+/*
+ * shunt revert, and the one routine that takes a shunt patch back and
+ * removes its module: the verb's and apply's undo.
+ */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "metrics.h"
+#include "revert.h"
 #include "shim.h"
 #include "shimfs.h"
 #include "util.h"
@@ -25,6 +28,27 @@ void revert_usage(void)
 	       "that one first.\n", REVERT_TIMEOUT_S);
 }
 
+enum revert_result revert_patch(const char *name, double timeout,
+				bool keep_module)
+{
+	bool forced = shimfs_read_long(name, SHIM_ATTR_FORCED, 0) != 0;
+
+	if (shimfs_write(name, SHIM_ATTR_ENABLED, "0"))
+		return REVERT_REFUSED;
+	/* the probes on its new functions hold the module */
+	if (metrics_present(name) && !metrics_detach(name))
+		printf("  metrics of %s removed\n", name);
+	if (shimfs_wait_patch_gone(name, timeout))
+		return REVERT_NOT_RELEASED;
+	if (keep_module)
+		return REVERT_KEPT;
+	if (forced)
+		return REVERT_KEPT_FORCED;
+	if (module_unload_wait(name))
+		return REVERT_UNLOAD_FAILED;
+	return REVERT_REMOVED;
+}
+
 int revert_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -35,15 +59,16 @@ int revert_run(int argc, char **argv)
 	};
 	char blocked[4096], msg[512];
 	double timeout = REVERT_TIMEOUT_S;
-	int keep = 0, forced, c;
+	bool keep = false;
 	const char *name;
+	int c;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
-			keep = 1;
+			keep = true;
 			break;
 		case 't':
 			timeout = parse_seconds(optarg);
@@ -65,34 +90,28 @@ int revert_run(int argc, char **argv)
 	name = argv[optind];
 	if (shimfs_find_patch(name))
 		return EXIT_FAIL;
-	/* a forced patch's module must stay: tasks may still run its code */
-	forced = (int)shimfs_read_long(name, SHIM_ATTR_FORCED, 0);
-	if (shimfs_write(name, SHIM_ATTR_ENABLED, "0")) {
+	switch (revert_patch(name, timeout, keep)) {
+	case REVERT_REFUSED:
 		fprintf(stderr, "shunt: %s: cannot revert: %s\n", name,
 			shimfs_refusal(name, errno, msg, sizeof(msg)));
 		return EXIT_FAIL;
-	}
-	/* the probes on its new functions hold the module */
-	if (metrics_present(name) && !metrics_detach(name))
-		printf("  metrics of %s removed\n", name);
-	if (shimfs_wait_patch_gone(name, timeout)) {
+	case REVERT_NOT_RELEASED:
 		shimfs_read_blocked(name, blocked, sizeof(blocked));
 		fprintf(stderr, "shunt: %s: not released after %g s (the revert goes on); blocked by:\n%s\n",
 			name, timeout, blocked[0] ? blocked : "(no task named)");
 		return EXIT_FAIL;
-	}
-	if (keep) {
-		printf("shunt: reverted %s; module kept loaded\n", name);
-		return EXIT_OK;
-	}
-	if (forced) {
-		printf("shunt: reverted %s; module kept: the patch was forced\n", name);
-		return EXIT_OK;
-	}
-	if (module_unload_wait(name)) {
+	case REVERT_UNLOAD_FAILED:
 		fprintf(stderr, "shunt: %s: reverted, but removing its module failed: %s\n",
 			name, strerror(errno));
 		return EXIT_FAIL;
+	case REVERT_KEPT:
+		printf("shunt: reverted %s; module kept loaded\n", name);
+		return EXIT_OK;
+	case REVERT_KEPT_FORCED:
+		printf("shunt: reverted %s; module kept: the patch was forced\n", name);
+		return EXIT_OK;
+	case REVERT_REMOVED:
+		break;
 	}
 	printf("shunt: reverted %s; module removed\n", name);
 	return EXIT_OK;
