@@ -69,7 +69,7 @@ static int one_of(const char *v, const char *a, const char *b, const char *c)
 	return !strcmp(v, a) || !strcmp(v, b) || (c && !strcmp(v, c));
 }
 
-/* 0, EXIT_USAGE after a message, or -1 for --help */
+/* OPTS_OK, OPTS_HELP, or EXIT_USAGE after a message */
 static int parse_opts(int argc, char **argv, struct apply_opts *o)
 {
 	static const struct option longopts[] = {
@@ -156,14 +156,14 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 			o->shim = optarg;
 			break;
 		case 'h':
-			return -1;
+			return OPTS_HELP;
 		default:
 			return bad_option("apply", argv, c);
 		}
 	}
 	if (optind >= argc)
 		return usage_error("apply", "which module? FILE.ko is missing");
-	return 0;
+	return OPTS_OK;
 }
 
 /* "shunt: FILE: MESSAGE" for a module the kernel would not load */
@@ -528,10 +528,10 @@ int apply_run(int argc, char **argv)
 	struct strbuf params = { 0 };
 	int ret = parse_opts(argc, argv, &o);
 
-	if (ret < 0) {
+	if (ret == OPTS_HELP) {
 		apply_usage();
 		ret = EXIT_OK;
-	} else if (!ret) {
+	} else if (ret == OPTS_OK) {
 		/* module parameters, as one string the way insmod joins them */
 		for (int i = optind + 1; i < argc; i++)
 			strbuf_addf(&params, "%s%s", i > optind + 1 ? " " : "", argv[i]);

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "report.h"
 #include "shunt_abi.h"
 
 const struct verb shunt_verbs[] = {

@@ -19,7 +19,4 @@ void report_delta(struct metrics_snapshot *d,
 		  const struct metrics_snapshot *cur,
 		  const struct metrics_snapshot *prev);
 
-int report_run(int argc, char **argv);
-void report_usage(void);
-
 #endif
