@@ -21,6 +21,7 @@
 #include "shim.h"
 #include "shimfs.h"
 #include "shunt_abi.h"
+#include "snapshot.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -341,21 +342,6 @@ static void give_up(const char *name, double timeout)
 	undo_apply(name);
 }
 
-/* A replacing patch: the probes of those it replaces would pin them. */
-static void drop_replaced_metrics(const char *name)
-{
-	char **dirs;
-	int n;
-
-	dirs = dir_list(SHUNT_BPF_ROOT, DIR_LIST_DIRS, &n);
-	for (int i = 0; i < n; i++) {
-		if (!strcmp(dirs[i], name) || metrics_detach(dirs[i]))
-			continue;
-		printf("  metrics of %s removed: %s replaces it\n", dirs[i], name);
-	}
-	free_names(dirs, n);
-}
-
 /* The transition's tracepoints, before the module starts it: 1, 0 or -1 */
 static int begin_metrics(const char *name, const struct apply_opts *o)
 {
@@ -376,7 +362,7 @@ static int begin_metrics(const char *name, const struct apply_opts *o)
 static int attach_metrics(const char *name, const struct apply_opts *o)
 {
 	if (shimfs_read_long(name, SHIM_ATTR_REPLACE, 0) > 0)
-		drop_replaced_metrics(name);
+		metrics_detach_replaced(name);
 	if (!metrics_attach(name, &o->metrics))
 		return 1;
 	if (o->metrics.strict) {
@@ -393,7 +379,7 @@ static void print_metrics(const char *name)
 {
 	static struct metrics_snapshot snap;
 
-	if (!metrics_read(name, &snap))
+	if (!snapshot_read(name, &snap))
 		report_print(stdout, name, &snap, 0, 0);
 }
 

@@ -17,9 +17,9 @@ static const char *const how_names[] = SHUNT_HOW_NAMES;
 
 static const char *phase_str(const struct shunt_events *ev)
 {
-	if (ev->phase == SHUNT_AFTER && ev->result == 1)
+	if (ev->phase == SHUNT_AFTER && ev->result == TRANS_REVERSED)
 		return "after (reversed)";
-	if (ev->phase == SHUNT_AFTER && ev->result == 2)
+	if (ev->phase == SHUNT_AFTER && ev->result == TRANS_FORCED)
 		return "after (forced)";
 	return ev->phase < SHUNT_NR_PHASES ? phase_names[ev->phase] : "?";
 }
@@ -282,7 +282,7 @@ int report_run(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return usage_error("report", "expected one patch name");
-	if (metrics_read(argv[optind], &cur))
+	if (snapshot_read(argv[optind], &cur))
 		return EXIT_FAIL;
 	if (interval <= 0) {
 		report_print(stdout, argv[optind], &cur, 0, json);
@@ -291,7 +291,7 @@ int report_run(int argc, char **argv)
 	for (long i = 0; count < 0 || i < count; i++) {
 		prev = cur;
 		sleep_ms((unsigned int)(interval * 1000));
-		if (metrics_read(argv[optind], &cur))
+		if (snapshot_read(argv[optind], &cur))
 			return EXIT_FAIL;
 		report_delta(&delta, &cur, &prev);
 		report_print(stdout, argv[optind], &delta, interval, json);

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "metrics.h"
+#include "snapshot.h"
 
 /*
  * Print s (or, per interval, s minus the previous snapshot: see

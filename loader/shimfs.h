@@ -34,6 +34,8 @@
 #define SHIM_ATTR_REPLACED_BY	"replaced_by"
 /* the kernel's livepatch only: its apply order */
 #define KLP_ATTR_STACK_ORDER	"stack_order"
+/* An object directory: SHIM_OBJ_VMLINUX or the target module's name. */
+#define SHIM_OBJ_VMLINUX	"vmlinux"
 /* of an object directory, <patch>/<object>/ */
 #define SHIM_ATTR_PATCHED	"patched"
 /* of a function directory, <patch>/<object>/<function>,<sympos>/ */

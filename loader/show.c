@@ -6,10 +6,12 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "blockers.h"
 #include "cmd.h"
 #include "metrics.h"
 #include "patchinfo.h"
 #include "patchprint.h"
+#include "snapshot.h"
 
 void show_usage(void)
 {
@@ -30,9 +32,9 @@ static void print_bpf_blockers(const char *name)
 	char out[8192];
 	int n;
 
-	if (!metrics_present(name) || metrics_read(name, &snap))
+	if (!metrics_present(name) || snapshot_read(name, &snap))
 		return;
-	n = metrics_blockers(name, &snap, out, sizeof(out));
+	n = blockers_read(name, snap.funcs, snap.nr_funcs, out, sizeof(out));
 	if (n < 0)
 		return;
 	printf("old functions on task stacks (BPF task iterator): %d task(s)\n", n);
