@@ -342,37 +342,46 @@ static void give_up(const char *name, double timeout)
 	undo_apply(name);
 }
 
-/* The transition's tracepoints, before the module starts it: 1, 0 or -1 */
-static int begin_metrics(const char *name, const struct apply_opts *o)
+/* How an apply's BPF metrics stand after each step */
+enum apply_metrics {
+	METRICS_OFF,		/* --no-metrics, or going on without them */
+	METRICS_ON,
+	METRICS_FATAL,		/* --strict, and they could not be attached */
+};
+
+/* The transition's tracepoints, before the module starts it. */
+static enum apply_metrics begin_metrics(const char *name,
+					const struct apply_opts *o)
 {
 	if (o->no_metrics)
-		return 0;
+		return METRICS_OFF;
 	if (!metrics_begin(name))
-		return 1;
+		return METRICS_ON;
 	if (o->metrics.strict) {
 		fprintf(stderr, "shunt: %s: metrics could not be attached (--strict); nothing applied\n",
 			name);
-		return -1;
+		return METRICS_FATAL;
 	}
 	fprintf(stderr, "shunt: %s: applying without BPF metrics\n", name);
-	return 0;
+	return METRICS_OFF;
 }
 
-/* 1 when metrics are attached, 0 when not, -1 when the apply must fail */
-static int attach_metrics(const char *name, const struct apply_opts *o)
+/* The probes on the functions, once the module is loaded; FATAL undoes it. */
+static enum apply_metrics attach_metrics(const char *name,
+					 const struct apply_opts *o)
 {
 	if (shimfs_read_long(name, SHIM_ATTR_REPLACE, 0) > 0)
 		metrics_detach_replaced(name);
 	if (!metrics_attach(name, &o->metrics))
-		return 1;
+		return METRICS_ON;
 	if (o->metrics.strict) {
 		fprintf(stderr, "shunt: %s: metrics could not be attached (--strict)\n",
 			name);
 		undo_apply(name);
-		return -1;
+		return METRICS_FATAL;
 	}
 	fprintf(stderr, "shunt: %s: applied without BPF metrics\n", name);
-	return 0;
+	return METRICS_OFF;
 }
 
 static void print_metrics(const char *name)
@@ -444,7 +453,8 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 	struct modfile mf;
 	const char *name;
 	char err[512];
-	int ret = EXIT_FAIL, metrics;
+	enum apply_metrics metrics;
+	int ret = EXIT_FAIL;
 
 	if (modfile_load(file, &mf))
 		return EXIT_FAIL;
@@ -469,7 +479,7 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		goto out;
 	}
 	metrics = begin_metrics(name, o);
-	if (metrics < 0) {
+	if (metrics == METRICS_FATAL) {
 		claim_drop(name);
 		goto out;
 	}
@@ -484,9 +494,9 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		metrics_detach(name);
 		goto out;
 	}
-	if (metrics)
+	if (metrics == METRICS_ON)
 		metrics = attach_metrics(name, o);
-	if (metrics < 0)
+	if (metrics == METRICS_FATAL)
 		goto out;
 	if (o->no_wait) {
 		printf("shunt: %s: transition started; 'shunt show %s' follows it\n",
@@ -499,7 +509,7 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		goto out;
 	}
 	print_applied(name);
-	if (metrics)
+	if (metrics == METRICS_ON)
 		print_metrics(name);
 	ret = EXIT_OK;
 out:

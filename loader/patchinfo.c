@@ -195,11 +195,11 @@ static int cmp_order(const void *a, const void *b)
 int patch_list_read(const char *shunt_root, const char *klp_root,
 		    struct patch_info **list, int *n)
 {
-	const char *roots[2] = { shunt_root, klp_root };
+	const char *roots[] = { shunt_root, klp_root };
 	struct patch_info *out = NULL;
 	int total = 0, cap = 0;
 
-	for (int r = 0; r < 2; r++) {
+	for (size_t r = 0; r < ARRAY_SIZE(roots); r++) {
 		char **names;
 		int nn;
 

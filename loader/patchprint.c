@@ -9,6 +9,7 @@
 #include "json.h"
 #include "patchprint.h"
 #include "shimfs.h"
+#include "util.h"
 
 static const char *or_dash(const char *s)
 {
@@ -58,7 +59,7 @@ static int attr_described(const char *name)
 		SHIM_ATTR_STATS, SHIM_ATTR_ERROR, SHIM_ATTR_REPLACED_BY,
 	};
 
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
 		if (!strcmp(name, known[i]))
 			return 1;
 	return 0;
