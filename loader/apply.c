@@ -14,15 +14,19 @@
 #include "holder.h"
 #include "kallsyms.h"
 #include "metrics.h"
-#include "report.h"
 #include "modfile.h"
 #include "patchinfo.h"
+#include "report.h"
+#include "revert.h"
 #include "shim.h"
+#include "shimfs.h"
 #include "shunt_abi.h"
+#include "snapshot.h"
 #include "strbuf.h"
 #include "util.h"
 
 #define APPLY_TIMEOUT_S 60
+#define UNDO_TIMEOUT_S 30
 #define POLL_MS 20
 
 struct apply_opts {
@@ -66,7 +70,7 @@ static int one_of(const char *v, const char *a, const char *b, const char *c)
 	return !strcmp(v, a) || !strcmp(v, b) || (c && !strcmp(v, c));
 }
 
-/* 0, EXIT_USAGE after a message, or -1 for --help */
+/* OPTS_OK, OPTS_HELP, or EXIT_USAGE after a message */
 static int parse_opts(int argc, char **argv, struct apply_opts *o)
 {
 	static const struct option longopts[] = {
@@ -153,14 +157,14 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 			o->shim = optarg;
 			break;
 		case 'h':
-			return -1;
+			return OPTS_HELP;
 		default:
 			return bad_option("apply", argv, c);
 		}
 	}
 	if (optind >= argc)
 		return usage_error("apply", "which module? FILE.ko is missing");
-	return 0;
+	return OPTS_OK;
 }
 
 /* "shunt: FILE: MESSAGE" for a module the kernel would not load */
@@ -170,7 +174,7 @@ static void explain_failure(const char *file, const char *name, int err)
 	char holder[256], fn[256];
 	const char *q;
 
-	if (claim_read_status(name, &st) || strcmp(st.state, "failed") || !st.msg[0]) {
+	if (claim_read_status(name, &st) || strcmp(st.state, CLAIM_FAILED) || !st.msg[0]) {
 		fprintf(stderr, "shunt: %s: loading the module failed: %s\n", file,
 			strerror(err));
 		return;
@@ -190,47 +194,17 @@ static void explain_failure(const char *file, const char *name, int err)
 	fprintf(stderr, "shunt: %s: %s\n", file, st.msg);
 }
 
-/* the shim's "stats" file of a patch (see shunt_abi.h) */
-struct trans_stats {
-	unsigned long long duration_ns, stop_ns, pending;
-	unsigned long long switched[SHUNT_NR_HOW];
-};
-
-static void parse_stats(const char *text, struct trans_stats *st)
-{
-	static const char *const how[] = SHUNT_HOW_NAMES;
-	unsigned long long v;
-	char key[64];
-
-	memset(st, 0, sizeof(*st));
-	for (const char *line = text; *line; line += strcspn(line, "\n"),
-	     line += *line == '\n') {
-		if (sscanf(line, "%63s %llu", key, &v) != 2)
-			continue;
-		if (!strcmp(key, "duration_ns"))
-			st->duration_ns = v;
-		else if (!strcmp(key, "stop_machine_ns"))
-			st->stop_ns = v;
-		else if (!strcmp(key, "pending"))
-			st->pending = v;
-		else if (!strncmp(key, "switched_", 9))
-			for (int i = 0; i < SHUNT_NR_HOW; i++)
-				if (!strcmp(key + 9, how[i]))
-					st->switched[i] = v;
-	}
-}
-
 /* "  transition: 1.234 ms; tasks switched by stack 58, idle 2" */
 static void print_stats(const struct patch_info *pi)
 {
-	static const char *const how_names[] = SHUNT_HOW_NAMES;
-	const char *stats = patch_attr_value(pi, "stats");
+	static const char *const how_names[SHUNT_NR_HOW] = SHUNT_HOW_NAMES;
+	const char *stats = patch_attr_value(pi, SHIM_ATTR_STATS);
 	struct strbuf how = { 0 };
-	struct trans_stats st;
+	struct shimfs_stats st;
 
 	if (!stats)
 		return;
-	parse_stats(stats, &st);
+	shimfs_parse_stats(stats, &st);
 	for (int i = 0; i < SHUNT_NR_HOW; i++)
 		if (st.switched[i])
 			strbuf_addf(&how, "%s%s %llu", how.len ? ", " : "",
@@ -246,7 +220,7 @@ static void print_applied(const char *name)
 {
 	struct patch_info pi;
 
-	if (patch_info_read(SHUNT_SYSFS_ROOT, name, 1, &pi)) {
+	if (shunt_patch_read(name, &pi)) {
 		printf("shunt: applied %s\n", name);
 		return;
 	}
@@ -269,30 +243,16 @@ static void print_applied(const char *name)
 	patch_info_free(&pi);
 }
 
-static void read_blocked(const char *dir, char *buf, size_t len)
-{
-	char path[PATH_MAX];
-
-	if (read_text(path_join(path, sizeof(path), dir, "blocked"), buf, len))
-		buf[0] = '\0';
-}
-
 /* "3 pending, 57 switched" from the shim's live stats */
-static void read_progress(const char *dir, char *buf, size_t len)
+static void read_progress(const char *name, char *buf, size_t len)
 {
-	char path[PATH_MAX], text[1024];
-	unsigned long long switched = 0;
-	struct trans_stats st;
+	struct shimfs_stats st;
 
 	buf[0] = '\0';
-	if (read_text(path_join(path, sizeof(path), dir, "stats"), text,
-		      sizeof(text)))
+	if (shimfs_read_stats(name, &st))
 		return;
-	parse_stats(text, &st);
-	for (int i = 0; i < SHUNT_NR_HOW; i++)
-		switched += st.switched[i];
 	snprintf(buf, len, "%llu task(s) pending, %llu switched", st.pending,
-		 switched);
+		 shimfs_stats_switched(&st));
 }
 
 /*
@@ -302,18 +262,18 @@ static void read_progress(const char *dir, char *buf, size_t len)
  */
 static int wait_transition(const char *name, double timeout)
 {
-	char dir[PATH_MAX], blocked[4096], last[4096] = "", progress[128];
+	char blocked[4096], last[4096] = "", progress[128];
 	int tty = isatty(STDOUT_FILENO), shown = 0;
 	double start = now_ms(), elapsed;
 
-	path_join(dir, sizeof(dir), SHUNT_SYSFS_ROOT, name);
-	while (is_dir(dir) && read_long(dir, "transition", 0)) {
+	while (shimfs_patch_exists(name) &&
+	       shimfs_read_long(name, SHIM_ATTR_TRANSITION, 0)) {
 		elapsed = (now_ms() - start) / 1000;
 		if (elapsed >= timeout)
 			goto out;
-		read_progress(dir, progress, sizeof(progress));
+		read_progress(name, progress, sizeof(progress));
 		if (tty) {
-			read_blocked(dir, blocked, sizeof(blocked));
+			shimfs_read_blocked(name, blocked, sizeof(blocked));
 			printf("\rshunt: %s: transition %.1f s: %s; blocked by: %.50s\033[K",
 			       name, elapsed, progress,
 			       blocked[0] ? strtok(blocked, "\n") : "-");
@@ -321,7 +281,7 @@ static int wait_transition(const char *name, double timeout)
 			shown = 1;
 		} else if (elapsed > 0.5) {
 			/* after half a second, say who holds it up */
-			read_blocked(dir, blocked, sizeof(blocked));
+			shimfs_read_blocked(name, blocked, sizeof(blocked));
 			if (strcmp(blocked, last)) {
 				printf("shunt: %s: waiting for the transition (%.1f s, %s); blocked by:\n%s\n",
 				       name, elapsed, progress,
@@ -339,99 +299,96 @@ out:
 	return elapsed < 0 ? 0 : -1;
 }
 
-/* Turn the apply around: revert the patch, remove its module. */
+/*
+ * Turn the apply around: revert the patch, remove its module. The metrics
+ * go first, whatever the shim says: a failed apply keeps none.
+ */
 static void undo_apply(const char *name)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
-
-	path_join(dir, sizeof(dir), SHUNT_SYSFS_ROOT, name);
-	metrics_detach(name);	/* its probes hold the module */
-	if (write_text(path_join(path, sizeof(path), dir, "enabled"), "0")) {
+	metrics_detach(name);
+	switch (revert_patch(name, UNDO_TIMEOUT_S, false)) {
+	case REVERT_REFUSED:
 		fprintf(stderr, "shunt: %s: cannot reverse the transition: %s\n",
 			name, strerror(errno));
-		return;
-	}
-	if (wait_dir_gone(dir, 30)) {
+		break;
+	case REVERT_NOT_RELEASED:
 		fprintf(stderr, "shunt: %s: the reversed transition is still running; see 'shunt show %s'\n",
 			name, name);
-		return;
-	}
-	if (module_unload_wait(name)) {
+		break;
+	case REVERT_UNLOAD_FAILED:
 		fprintf(stderr, "shunt: %s: transition reversed; removing module %s failed: %s\n",
 			name, name, strerror(errno));
-		return;
+		break;
+	case REVERT_KEPT:
+	case REVERT_KEPT_FORCED:
+		/* forced while we waited: its module must stay */
+		fprintf(stderr, "shunt: %s: transition reversed; module %s kept: the patch was forced\n",
+			name, name);
+		break;
+	case REVERT_REMOVED:
+		fprintf(stderr, "shunt: %s: transition reversed, nothing applied\n", name);
+		break;
 	}
-	fprintf(stderr, "shunt: %s: transition reversed, nothing applied\n", name);
 }
 
 /* The transition took too long: name who blocks it, turn it around. */
 static void give_up(const char *name, double timeout)
 {
-	char dir[PATH_MAX], blocked[4096];
+	char blocked[4096];
 
-	path_join(dir, sizeof(dir), SHUNT_SYSFS_ROOT, name);
-	read_blocked(dir, blocked, sizeof(blocked));
+	shimfs_read_blocked(name, blocked, sizeof(blocked));
 	fprintf(stderr, "shunt: %s: transition not done after %g s; blocked by:\n%s\n",
 		name, timeout, blocked[0] ? blocked : "(no task named)");
 	undo_apply(name);
 }
 
-/* A replacing patch: the probes of those it replaces would pin them. */
-static void drop_replaced_metrics(const char *name)
-{
-	char **dirs;
-	int n;
+/* How an apply's BPF metrics stand after each step */
+enum apply_metrics {
+	METRICS_OFF,		/* --no-metrics, or going on without them */
+	METRICS_ON,
+	METRICS_FATAL,		/* --strict, and they could not be attached */
+};
 
-	dirs = dir_list(SHUNT_BPF_ROOT, DIR_LIST_DIRS, &n);
-	for (int i = 0; i < n; i++) {
-		if (!strcmp(dirs[i], name) || metrics_detach(dirs[i]))
-			continue;
-		printf("  metrics of %s removed: %s replaces it\n", dirs[i], name);
-	}
-	free_names(dirs, n);
-}
-
-/* The transition's tracepoints, before the module starts it: 1, 0 or -1 */
-static int begin_metrics(const char *name, const struct apply_opts *o)
+/* The transition's tracepoints, before the module starts it. */
+static enum apply_metrics begin_metrics(const char *name,
+					const struct apply_opts *o)
 {
 	if (o->no_metrics)
-		return 0;
+		return METRICS_OFF;
 	if (!metrics_begin(name))
-		return 1;
+		return METRICS_ON;
 	if (o->metrics.strict) {
 		fprintf(stderr, "shunt: %s: metrics could not be attached (--strict); nothing applied\n",
 			name);
-		return -1;
+		return METRICS_FATAL;
 	}
 	fprintf(stderr, "shunt: %s: applying without BPF metrics\n", name);
-	return 0;
+	return METRICS_OFF;
 }
 
-/* 1 when metrics are attached, 0 when not, -1 when the apply must fail */
-static int attach_metrics(const char *name, const struct apply_opts *o)
+/* The probes on the functions, once the module is loaded; FATAL undoes it. */
+static enum apply_metrics attach_metrics(const char *name,
+					 const struct apply_opts *o)
 {
-	char dir[PATH_MAX];
-
-	path_join(dir, sizeof(dir), SHUNT_SYSFS_ROOT, name);
-	if (read_long(dir, "replace", 0) > 0)
-		drop_replaced_metrics(name);
+	if (shimfs_read_long(name, SHIM_ATTR_REPLACE, 0) > 0)
+		metrics_detach_replaced(name);
 	if (!metrics_attach(name, &o->metrics))
-		return 1;
+		return METRICS_ON;
 	if (o->metrics.strict) {
 		fprintf(stderr, "shunt: %s: metrics could not be attached (--strict)\n",
 			name);
 		undo_apply(name);
-		return -1;
+		return METRICS_FATAL;
 	}
 	fprintf(stderr, "shunt: %s: applied without BPF metrics\n", name);
-	return 0;
+	return METRICS_OFF;
 }
 
 static void print_metrics(const char *name)
 {
 	static struct metrics_snapshot snap;
 
-	if (!metrics_read(name, &snap))
+	if (!snapshot_read(name, &snap))
 		report_print(stdout, name, &snap, 0, 0);
 }
 
@@ -478,11 +435,9 @@ static int build_claim(const char *file, const struct modfile *mf,
 /* After finit_module() succeeded: the patch must be shunt's. */
 static int check_routed(const char *file, const char *name)
 {
-	char path[PATH_MAX];
-
-	if (is_dir(path_join(path, sizeof(path), SHUNT_SYSFS_ROOT, name)))
+	if (shimfs_patch_exists(name))
 		return 0;
-	if (is_dir(path_join(path, sizeof(path), SHUNT_KLP_SYSFS_ROOT, name)))
+	if (shimfs_klp_patch_exists(name))
 		fprintf(stderr, "shunt: %s: the kernel's livepatch took module %s, not shunt.ko\n",
 			file, name);
 	else
@@ -498,7 +453,8 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 	struct modfile mf;
 	const char *name;
 	char err[512];
-	int ret = EXIT_FAIL, metrics;
+	enum apply_metrics metrics;
+	int ret = EXIT_FAIL;
 
 	if (modfile_load(file, &mf))
 		return EXIT_FAIL;
@@ -523,7 +479,7 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		goto out;
 	}
 	metrics = begin_metrics(name, o);
-	if (metrics < 0) {
+	if (metrics == METRICS_FATAL) {
 		claim_drop(name);
 		goto out;
 	}
@@ -538,9 +494,9 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		metrics_detach(name);
 		goto out;
 	}
-	if (metrics)
+	if (metrics == METRICS_ON)
 		metrics = attach_metrics(name, o);
-	if (metrics < 0)
+	if (metrics == METRICS_FATAL)
 		goto out;
 	if (o->no_wait) {
 		printf("shunt: %s: transition started; 'shunt show %s' follows it\n",
@@ -553,7 +509,7 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		goto out;
 	}
 	print_applied(name);
-	if (metrics)
+	if (metrics == METRICS_ON)
 		print_metrics(name);
 	ret = EXIT_OK;
 out:
@@ -568,10 +524,10 @@ int apply_run(int argc, char **argv)
 	struct strbuf params = { 0 };
 	int ret = parse_opts(argc, argv, &o);
 
-	if (ret < 0) {
+	if (ret == OPTS_HELP) {
 		apply_usage();
 		ret = EXIT_OK;
-	} else if (!ret) {
+	} else if (ret == OPTS_OK) {
 		/* module parameters, as one string the way insmod joins them */
 		for (int i = optind + 1; i < argc; i++)
 			strbuf_addf(&params, "%s%s", i > optind + 1 ? " " : "", argv[i]);

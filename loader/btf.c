@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Which kernel BTF describes a function: vmlinux's and the modules',
+ * loaded once and searched in the order libbpf's fentry-by-name uses.
+ */
 #include "btf.h"
 
 #include <errno.h>

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "claim.h"
-#include "shunt_abi.h"
+#include "shimfs.h"
 #include "util.h"
 
 int claim_format(struct strbuf *sb, const char *name,
@@ -78,7 +78,7 @@ static int write_piece(const char *piece, size_t len, void *ctx)
 
 int claim_write(const char *text, size_t len)
 {
-	int fd = open(SHUNT_CLAIM_FILE, O_WRONLY | O_CLOEXEC);
+	int fd = shimfs_open_claim(O_WRONLY);
 	int ret, e;
 
 	if (fd < 0)
@@ -110,7 +110,7 @@ int claim_parse_status(const char *line, struct claim_status *st)
 		return -1;
 	copy_str(st->name, sizeof(st->name), name);
 	copy_str(st->state, sizeof(st->state), state);
-	if (strcmp(state, "failed"))
+	if (strcmp(state, CLAIM_FAILED))
 		return 0;
 	err = strtol(line + consumed, &end, 10);
 	if (end == line + consumed)
@@ -149,7 +149,7 @@ int claim_read_status(const char *name, struct claim_status *st)
 	char *text;
 	int ret;
 
-	if (read_file(SHUNT_CLAIM_FILE, &text, &size))
+	if (shimfs_read_claims(&text, &size))
 		return -1;
 	ret = claim_find_status(text, name, st);
 	free(text);

@@ -46,9 +46,14 @@ int claim_write(const char *text, size_t len);
 /* Drop the claim for name (best effort: a missing claim is fine). */
 void claim_drop(const char *name);
 
+/* the states of a claim's status line */
+#define CLAIM_PENDING	"pending"
+#define CLAIM_APPLIED	"applied"
+#define CLAIM_FAILED	"failed"
+
 struct claim_status {
 	char name[64];
-	char state[16];		/* pending, applied or failed */
+	char state[16];		/* CLAIM_PENDING, _APPLIED or _FAILED */
 	int err;		/* failed: negative errno; else 0 */
 	char msg[512];		/* failed: what the shim says; else "" */
 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* What the verbs share: usage errors. */
+/* What the verbs share: usage errors, the [--json] option of list and show. */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,4 +26,27 @@ int bad_option(const char *verb, char **argv, int c)
 	if (c == ':')
 		return usage_error(verb, "option '%s' needs a value", opt);
 	return usage_error(verb, "unknown option '%s'", opt);
+}
+
+int parse_json_opts(int argc, char **argv, int *json)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*json = 0;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (c == 'j')
+			*json = 1;
+		else if (c == 'h')
+			return OPTS_HELP;
+		else
+			return bad_option(argv[0], argv, c);
+	}
+	return OPTS_OK;
 }

@@ -9,6 +9,12 @@ enum {
 	EXIT_USAGE = 2,
 };
 
+/* What a verb's option parser returns, besides EXIT_USAGE after a message */
+enum {
+	OPTS_OK = 0,		/* go on */
+	OPTS_HELP = -1,		/* --help: print the usage, exit EXIT_OK */
+};
+
 struct verb {
 	const char *name;
 	const char *summary;
@@ -30,6 +36,8 @@ int list_run(int argc, char **argv);
 void list_usage(void);
 int show_run(int argc, char **argv);
 void show_usage(void);
+int report_run(int argc, char **argv);
+void report_usage(void);
 
 /*
  * Print "shunt: VERB: MESSAGE (see 'shunt VERB --help')" on stderr and
@@ -44,5 +52,12 @@ int usage_error(const char *verb, const char *fmt, ...);
  * wrong; returns EXIT_USAGE.
  */
 int bad_option(const char *verb, char **argv, int c);
+
+/*
+ * The options of a verb that takes only [--json] (argv[0] names it):
+ * OPTS_OK with *json set and optind at the first argument, OPTS_HELP, or
+ * EXIT_USAGE after a message.
+ */
+int parse_json_opts(int argc, char **argv, int *json);
 
 #endif

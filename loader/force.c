@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* shunt force: complete a stuck transition, at the price of the module. */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
-#include "patchinfo.h"
-#include "util.h"
+#include "shimfs.h"
 
 void force_usage(void)
 {
@@ -20,7 +18,7 @@ void force_usage(void)
 
 int force_run(int argc, char **argv)
 {
-	char dir[PATH_MAX], path[PATH_MAX], msg[512];
+	char msg[512];
 	const char *name;
 
 	if (argc < 2)
@@ -30,18 +28,14 @@ int force_run(int argc, char **argv)
 	if (argv[1][0] == '-')
 		return usage_error("force", "unknown option '%s'", argv[1]);
 	name = argv[1];
-	if (shunt_patch_dir(name, dir, sizeof(dir)))
+	if (shimfs_find_patch(name))
 		return EXIT_FAIL;
-	if (write_text(path_join(path, sizeof(path), dir, "force"), "1")) {
-		int err = errno;
-
-		if (err == EINVAL)
+	if (shimfs_write(name, SHIM_ATTR_FORCE, "1")) {
+		if (errno == EINVAL)
 			fprintf(stderr, "shunt: %s: cannot force: not in transition\n", name);
-		else if (!read_text(path_join(path, sizeof(path), dir, "error"), msg,
-				    sizeof(msg)) && msg[0])
-			fprintf(stderr, "shunt: %s: cannot force: %s\n", name, msg);
 		else
-			fprintf(stderr, "shunt: %s: cannot force: %s\n", name, strerror(err));
+			fprintf(stderr, "shunt: %s: cannot force: %s\n", name,
+				shimfs_refusal(name, errno, msg, sizeof(msg)));
 		return EXIT_FAIL;
 	}
 	printf("shunt: %s: transition forced; its module can never be removed\n", name);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* log2 latency histograms: funclatency-style rows, percentiles, JSON. */
 #include "histogram.h"
 
 #include <string.h>

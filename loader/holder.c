@@ -5,10 +5,11 @@
 #include <string.h>
 
 #include "holder.h"
+#include "shunt_abi.h"
 #include "util.h"
 
 const struct holder_paths holder_paths_default = {
-	.klp_root = "/sys/kernel/livepatch",
+	.klp_root = SHUNT_KLP_SYSFS_ROOT,
 	.kprobes_list = "/sys/kernel/debug/kprobes/list",
 	.enabled_functions = {
 		"/sys/kernel/tracing/enabled_functions",
@@ -99,7 +100,7 @@ static int ftrace_holder(const struct holder_paths *paths, const char *fn,
 	char line[1024];
 	int ret = -1;
 
-	for (int i = 0; i < 2 && ret < 0; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(paths->enabled_functions) && ret < 0; i++) {
 		FILE *f;
 
 		if (!paths->enabled_functions[i])

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Just enough JSON output for list and show. */
+/* Just enough JSON output for list, show and report. */
 #include "json.h"
 
 void json_str(FILE *f, const char *s)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Just enough JSON output for 'shunt list --json' and 'shunt show --json'. */
+/* Just enough JSON output for 'shunt list', 'show' and 'report' with --json. */
 #ifndef SHUNT_JSON_H
 #define SHUNT_JSON_H
 

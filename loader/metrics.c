@@ -1,69 +1,79 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "metrics.h"
-
+/*
+ * The BPF metrics of a shunt patch: the per-function probes of
+ * bpf/metrics.bpf.c (kprobes, or fentry/fexit per function), and when
+ * they come and go together with the transition programs (events.c) and
+ * the blockers iterator (blockers.c) in the patch's pin directory.
+ */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "blockers.skel.h"
+#include "blockers.h"
+#include "bpfpin.h"
 #include "btf.h"
-#include "events.skel.h"
+#include "events.h"
+#include "metrics.h"
 #include "metrics.skel.h"
 #include "patchinfo.h"
-#include "shunt_abi.h"
+#include "shimfs.h"
+#include "snapshot.h"
 #include "util.h"
 
 /* what the probes of one patched function need, from the shim's sysfs */
 struct target {
 	char label[SHUNT_FUNC_NAME_LEN];	/* obj:func,sympos */
+	char obj[64];
 	char old_name[256], new_name[256];
 	unsigned long sympos;
-	__u64 old_addr, old_size, old_body, new_addr, new_size;
+	bool in_module;		/* the original is in a module, not vmlinux */
+	struct shimfs_func_addrs a;
 };
-
-static int pinned_fd(const char *name, const char *map);
 
 struct attach_ctx {
 	const char *patch;
 	const struct metrics_opts *o;
-	char dir[PATH_MAX];
-	int nr_links, failed;
-	struct events_bpf *ev;
+	struct pin_dir pd;
+	int failed;
 	int events_fd;		/* pinned by metrics_begin() */
 	struct metrics_bpf *main;
 	struct metrics_bpf *per_func[SHUNT_MAX_FUNCS];
-	struct blockers_bpf *bl;
 };
 
-char *metrics_path(char *buf, size_t len, const char *name, const char *file)
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
 {
-	snprintf(buf, len, "%s/%s%s%s", SHUNT_BPF_ROOT, name, file ? "/" : "",
-		 file ? file : "");
-	return buf;
+	if (level != LIBBPF_WARN || !getenv("SHUNT_LIBBPF_DEBUG"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
 }
 
 int metrics_present(const char *name)
 {
-	char path[PATH_MAX];
-
-	return is_dir(metrics_path(path, sizeof(path), name, NULL));
+	return pin_dir_exists(name);
 }
 
-static __u64 read_hex(const char *dir, const char *file)
+int metrics_begin(const char *name)
 {
-	char path[PATH_MAX], buf[64];
+	struct pin_dir pd;
+	int ret;
 
-	if (read_text(path_join(path, sizeof(path), dir, file), buf, sizeof(buf)))
-		return 0;
-	return strtoull(buf, NULL, 0);
+	libbpf_set_print(libbpf_quiet);
+	metrics_detach(name);	/* a stale one from an earlier module */
+	if (pin_dir_create(&pd, name)) {
+		fprintf(stderr, "shunt: metrics: cannot create %s: %s (is bpffs mounted?)\n",
+			pd.path, strerror(errno));
+		return -1;
+	}
+	ret = events_attach(&pd, name);
+	if (ret)
+		metrics_detach(name);
+	return ret;
 }
 
 /* The functions of patch name that metrics can probe; the rest named. */
@@ -74,7 +84,7 @@ static int read_targets(const char *name, struct target *t, int max,
 	int n = 0;
 
 	*skipped = 0;
-	if (patch_info_read(SHUNT_SYSFS_ROOT, name, 1, &pi)) {
+	if (shunt_patch_read(name, &pi)) {
 		fprintf(stderr, "shunt: %s: no such shunt patch\n", name);
 		return -1;
 	}
@@ -83,35 +93,33 @@ static int read_targets(const char *name, struct target *t, int max,
 
 		for (int j = 0; j < po->nr_funcs; j++) {
 			const struct patch_func *pf = &po->funcs[j];
-			char dir[PATH_MAX], label[512];
+			struct shimfs_func_addrs a;
 			struct target *x = &t[n];
+			char label[512];
 
 			snprintf(label, sizeof(label), "%s:%s,%lu", po->name,
 				 pf->name, pf->sympos);
-			snprintf(dir, sizeof(dir), "%s/%s/%s/%s,%lu",
-				 SHUNT_SYSFS_ROOT, name, po->name, pf->name,
-				 pf->sympos);
 			if (n == max) {
 				fprintf(stderr, "shunt: metrics: %s not probed: more than %d functions\n",
 					label, max);
 				(*skipped)++;
 				continue;
 			}
-			memset(x, 0, sizeof(*x));
-			x->old_addr = read_hex(dir, "old_addr");
-			x->new_addr = read_hex(dir, "new_addr");
-			if (!x->old_addr || !x->new_addr) {
+			shimfs_read_func_addrs(name, po->name, pf->name,
+					       pf->sympos, &a);
+			if (!a.old_addr || !a.new_addr) {
 				fprintf(stderr, "shunt: metrics: %s not probed: %s\n", label,
-					!x->new_addr ? "a no-op (atomic replace)" :
+					!a.new_addr ? "a no-op (atomic replace)" :
 					"its module is not loaded");
 				(*skipped)++;
 				continue;
 			}
-			x->old_size = read_hex(dir, "old_size");
-			x->old_body = read_hex(dir, "old_body");
-			x->new_size = read_hex(dir, "new_size");
+			memset(x, 0, sizeof(*x));
+			x->a = a;
 			x->sympos = pf->sympos;
+			x->in_module = strcmp(po->name, SHIM_OBJ_VMLINUX) != 0;
 			copy_str(x->label, sizeof(x->label), label);
+			copy_str(x->obj, sizeof(x->obj), po->name);
 			copy_str(x->old_name, sizeof(x->old_name), pf->name);
 			/* "%ps": "name [module]" */
 			copy_str(x->new_name, sizeof(x->new_name), pf->new_func);
@@ -123,42 +131,15 @@ static int read_targets(const char *name, struct target *t, int max,
 	return n;
 }
 
-static int pin_link(struct attach_ctx *c, struct bpf_link *link,
-		    const char *what)
+/* the "funcs" map entry of a target */
+static void func_info(const struct target *t, struct shunt_func_info *fi)
 {
-	char path[PATH_MAX + 64];
-	int err;
-
-	snprintf(path, sizeof(path), "%s/%s", c->dir, what);
-	err = bpf_link__pin(link, path);
-	/*
-	 * From now on only the pin holds it: our fd would keep it (and the
-	 * module of a probed function) alive until we exit, and an apply
-	 * that is undone must be able to remove that module.
-	 */
-	bpf_link__disconnect(link);
-	close(bpf_link__fd(link));
-	bpf_link__destroy(link);
-	if (err) {
-		fprintf(stderr, "shunt: metrics: cannot pin %s: %s\n", path,
-			strerror(-err));
-		return -1;
-	}
-	c->nr_links++;
-	return 0;
-}
-
-static int pin_map(struct attach_ctx *c, struct bpf_map *map)
-{
-	char path[PATH_MAX + 64];
-	int err;
-
-	snprintf(path, sizeof(path), "%s/%s", c->dir, bpf_map__name(map));
-	err = bpf_map__pin(map, path);
-	if (err)
-		fprintf(stderr, "shunt: metrics: cannot pin %s: %s\n", path,
-			strerror(-err));
-	return err ? -1 : 0;
+	memset(fi, 0, sizeof(*fi));
+	copy_str(fi->name, sizeof(fi->name), t->label);
+	fi->old_addr = t->a.old_addr;
+	fi->old_size = t->a.old_size;
+	fi->new_addr = t->a.new_addr;
+	fi->new_size = t->a.new_size;
 }
 
 /* A probe that cannot be attached: named, and fatal only with --strict. */
@@ -172,7 +153,7 @@ static int probe_failed(struct attach_ctx *c, const struct target *t,
 }
 
 static int attach_kprobe(struct attach_ctx *c, struct bpf_program *prog,
-			 const struct target *t, int idx, __u64 addr, int ret,
+			 const struct target *t, int idx, __u64 addr, bool ret,
 			 const char *pin)
 {
 	LIBBPF_OPTS(bpf_kprobe_opts, ko, .offset = addr, .bpf_cookie = idx,
@@ -184,102 +165,24 @@ static int attach_kprobe(struct attach_ctx *c, struct bpf_program *prog,
 	if (!link)
 		return probe_failed(c, t, pin, strerror(errno));
 	snprintf(what, sizeof(what), "f%d_%s", idx, pin);
-	return pin_link(c, link, what);
+	return pin_link(&c->pd, link, what);
 }
 
-static int mkdirs(const char *dir)
-{
-	if (mkdir(SHUNT_BPF_ROOT, 0700) && errno != EEXIST)
-		return -1;
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	if (level != LIBBPF_WARN || !getenv("SHUNT_LIBBPF_DEBUG"))
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static int load_events(struct attach_ctx *c)
-{
-	struct bpf_link *link;
-	struct bpf_program *p;
-	int err;
-
-	c->ev = events_bpf__open();
-	if (!c->ev)
-		return -1;
-	copy_str((char *)c->ev->rodata->patch_name,
-		 sizeof(c->ev->rodata->patch_name), c->patch);
-	err = events_bpf__load(c->ev);
-	if (err) {
-		fprintf(stderr, "shunt: metrics: cannot load the transition programs: %s\n",
-			strerror(-err));
-		return -1;
-	}
-	bpf_object__for_each_program(p, c->ev->obj) {
-		link = bpf_program__attach(p);
-		if (!link) {
-			fprintf(stderr, "shunt: metrics: cannot attach %s to the shunt:* tracepoints: %s\n",
-				bpf_program__name(p), strerror(errno));
-			return -1;
-		}
-		if (pin_link(c, link, bpf_program__name(p)))
-			return -1;
-	}
-	return pin_map(c, c->ev->maps.events);
-}
-
-int metrics_begin(const char *name)
-{
-	struct attach_ctx c = { .patch = name };
-	int ret;
-
-	libbpf_set_print(libbpf_quiet);
-	metrics_path(c.dir, sizeof(c.dir), name, NULL);
-	metrics_detach(name);	/* a stale one from an earlier module */
-	if (mkdirs(c.dir)) {
-		fprintf(stderr, "shunt: metrics: cannot create %s: %s (is bpffs mounted?)\n",
-			c.dir, strerror(errno));
-		return -1;
-	}
-	ret = load_events(&c);
-	if (ret)
-		metrics_detach(name);
-	events_bpf__destroy(c.ev);
-	return ret;
-}
-
-static int reuse_maps(struct metrics_bpf *dst, struct metrics_bpf *src)
-{
-	struct bpf_map *maps[][2] = {
-		{ dst->maps.events, src->maps.events },
-		{ dst->maps.calls, src->maps.calls },
-		{ dst->maps.funcs, src->maps.funcs },
-		{ dst->maps.violations, src->maps.violations },
-		{ dst->maps.oldtasks, src->maps.oldtasks },
-		{ dst->maps.starts, src->maps.starts },
-	};
-
-	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
-		if (bpf_map__reuse_fd(maps[i][0], bpf_map__fd(maps[i][1])))
-			return -1;
-	return 0;
-}
-
-static int load_main(struct attach_ctx *c, const struct target *t, int n)
+/*
+ * The object every kprobe program and the maps live in; the per-function
+ * fentry objects share its maps.
+ */
+static int load_main(struct attach_ctx *c, const struct target *t,
+		     const struct shunt_func_info *fi, int n)
 {
 	struct metrics_bpf *m;
-	int err, kp = c->o->kprobe, kp_old = kp;
+	bool kp = c->o->kprobe, kp_old = kp;
+	int err;
 
 	/* module objects' originals are always probed with kprobes */
 	for (int i = 0; i < n; i++)
-		if (strncmp(t[i].label, "vmlinux:", 8))
-			kp_old = 1;
+		if (t[i].in_module)
+			kp_old = true;
 
 	m = c->main = metrics_bpf__open();
 	if (!m)
@@ -300,19 +203,28 @@ static int load_main(struct attach_ctx *c, const struct target *t, int n)
 			strerror(-err));
 		return -1;
 	}
-	for (int i = 0; i < n; i++) {
-		struct shunt_func_info fi = {
-			.old_addr = t[i].old_addr, .old_size = t[i].old_size,
-			.new_addr = t[i].new_addr, .new_size = t[i].new_size,
-		};
-		__u32 key = i;
-
-		copy_str(fi.name, sizeof(fi.name), t[i].label);
-		bpf_map_update_elem(bpf_map__fd(m->maps.funcs), &key, &fi, BPF_ANY);
-	}
-	if (pin_map(c, m->maps.calls) || pin_map(c, m->maps.funcs) ||
-	    pin_map(c, m->maps.violations) || pin_map(c, m->maps.oldtasks))
+	for (__u32 i = 0; i < (__u32)n; i++)
+		bpf_map_update_elem(bpf_map__fd(m->maps.funcs), &i, &fi[i], BPF_ANY);
+	if (pin_map(&c->pd, m->maps.calls) || pin_map(&c->pd, m->maps.funcs) ||
+	    pin_map(&c->pd, m->maps.violations) || pin_map(&c->pd, m->maps.oldtasks))
 		return -1;
+	return 0;
+}
+
+static int reuse_maps(struct metrics_bpf *dst, struct metrics_bpf *src)
+{
+	struct bpf_map *maps[][2] = {
+		{ dst->maps.events, src->maps.events },
+		{ dst->maps.calls, src->maps.calls },
+		{ dst->maps.funcs, src->maps.funcs },
+		{ dst->maps.violations, src->maps.violations },
+		{ dst->maps.oldtasks, src->maps.oldtasks },
+		{ dst->maps.starts, src->maps.starts },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(maps); i++)
+		if (bpf_map__reuse_fd(maps[i][0], bpf_map__fd(maps[i][1])))
+			return -1;
 	return 0;
 }
 
@@ -339,178 +251,153 @@ static const char *fentry_target_problem(const char *fn, const char *owner,
 	return NULL;
 }
 
-static int attach_fentry(struct attach_ctx *c, const struct target *t, int i,
-			 const char *obj, int old_by_kprobe)
+/* the fentry/fexit programs of one function: the original's, then the new */
+enum fentry_prog {
+	FE_OLD_ENTRY,
+	FE_OLD_EXIT,
+	FE_NEW_ENTRY,
+	FE_NEW_EXIT,
+	NR_FENTRY_PROGS,
+};
+
+static const char *const fentry_pins[NR_FENTRY_PROGS] = {
+	[FE_OLD_ENTRY] = "old_entry", [FE_OLD_EXIT] = "old_exit",
+	[FE_NEW_ENTRY] = "new_entry", [FE_NEW_EXIT] = "new_exit",
+};
+
+static bool fentry_on_old(enum fentry_prog k)
 {
-	struct metrics_bpf *m;
-	const char *oldp, *newp;
+	return k == FE_OLD_ENTRY || k == FE_OLD_EXIT;
+}
+
+/*
+ * fentry/fexit on the new function of target i, and on the original
+ * unless old_by_kprobe: one object per function, its maps the main
+ * one's. A side fentry cannot reach is named and skipped.
+ */
+static int attach_fentry(struct attach_ctx *c, const struct target *t, int i,
+			 bool old_by_kprobe)
+{
+	struct bpf_program *progs[NR_FENTRY_PROGS];
 	char why_old[256], why_new[256], what[64];
+	bool want_old = !old_by_kprobe, want_new = true;
+	const char *why_not_old = NULL, *why_not_new;
+	struct bpf_program *p;
 	struct bpf_link *link;
-	struct {
-		struct bpf_program *prog;
-		const char *pin;
-	} progs[4];
+	struct metrics_bpf *m;
 	int err;
 
-	oldp = old_by_kprobe ? "" :
-	       fentry_target_problem(t->old_name, obj, t->sympos, why_old,
-				     sizeof(why_old));
-	newp = fentry_target_problem(t->new_name, c->patch, 0, why_new,
-				     sizeof(why_new));
-	if (oldp && oldp[0] && probe_failed(c, t, "fentry/fexit (old)", oldp))
-		return -1;
-	if (newp && probe_failed(c, t, "fentry/fexit (new)", newp))
-		return -1;
-	if (oldp && newp)
+	if (want_old)
+		why_not_old = fentry_target_problem(t->old_name, t->obj, t->sympos,
+						    why_old, sizeof(why_old));
+	why_not_new = fentry_target_problem(t->new_name, c->patch, 0, why_new,
+					    sizeof(why_new));
+	if (why_not_old) {
+		want_old = false;
+		if (probe_failed(c, t, "fentry/fexit (old)", why_not_old))
+			return -1;
+	}
+	if (why_not_new) {
+		want_new = false;
+		if (probe_failed(c, t, "fentry/fexit (new)", why_not_new))
+			return -1;
+	}
+	if (!want_old && !want_new)
 		return 0;
 	m = c->per_func[i] = metrics_bpf__open();
 	if (!m || reuse_maps(m, c->main))
 		return -1;
 	m->rodata->func_idx = i;
-	bpf_object__for_each_program(progs[0].prog, m->obj)
-		bpf_program__set_autoload(progs[0].prog, false);
-	progs[0].prog = m->progs.shunt_old_entry;
-	progs[0].pin = "old_entry";
-	progs[1].prog = m->progs.shunt_old_exit;
-	progs[1].pin = "old_exit";
-	progs[2].prog = m->progs.shunt_new_entry;
-	progs[2].pin = "new_entry";
-	progs[3].prog = m->progs.shunt_new_exit;
-	progs[3].pin = "new_exit";
-	for (int k = 0; k < 4; k++) {
-		const char *fn = k < 2 ? t->old_name : t->new_name;
+	bpf_object__for_each_program(p, m->obj)
+		bpf_program__set_autoload(p, false);
+	progs[FE_OLD_ENTRY] = m->progs.shunt_old_entry;
+	progs[FE_OLD_EXIT] = m->progs.shunt_old_exit;
+	progs[FE_NEW_ENTRY] = m->progs.shunt_new_entry;
+	progs[FE_NEW_EXIT] = m->progs.shunt_new_exit;
+	for (int k = 0; k < NR_FENTRY_PROGS; k++) {
+		bool old = fentry_on_old(k);
 
-		if (k < 2 ? !!oldp : !!newp)
+		if (!(old ? want_old : want_new))
 			continue;
-		bpf_program__set_autoload(progs[k].prog, true);
-		bpf_program__set_attach_target(progs[k].prog, 0, fn);
+		bpf_program__set_autoload(progs[k], true);
+		bpf_program__set_attach_target(progs[k], 0,
+					       old ? t->old_name : t->new_name);
 	}
 	err = metrics_bpf__load(m);
 	if (err)
 		return probe_failed(c, t, "fentry/fexit", strerror(-err));
-	for (int k = 0; k < 4; k++) {
-		if (k < 2 ? !!oldp : !!newp)
+	for (int k = 0; k < NR_FENTRY_PROGS; k++) {
+		if (!(fentry_on_old(k) ? want_old : want_new))
 			continue;
-		link = bpf_program__attach(progs[k].prog);
+		link = bpf_program__attach(progs[k]);
 		if (!link) {
-			if (probe_failed(c, t, progs[k].pin, strerror(errno)))
+			if (probe_failed(c, t, fentry_pins[k], strerror(errno)))
 				return -1;
 			continue;
 		}
-		snprintf(what, sizeof(what), "f%d_%s", i, progs[k].pin);
-		if (pin_link(c, link, what))
+		snprintf(what, sizeof(what), "f%d_%s", i, fentry_pins[k]);
+		if (pin_link(&c->pd, link, what))
 			return -1;
 	}
 	return 0;
 }
 
-static int by_start(const void *a, const void *b)
+/* Every probe of target i: the old-body kprobe, then entry and exit. */
+static int attach_target(struct attach_ctx *c, const struct target *t, int i)
 {
-	const struct shunt_range *x = a, *y = b;
+	struct metrics_bpf *m = c->main;
+	/* an fentry trampoline would keep the target module from going */
+	bool old_kp = c->o->kprobe || t->in_module;
 
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-/* the iterator naming who has an old function on its stack */
-static int load_blockers(struct attach_ctx *c, const struct target *t, int n)
-{
-	struct shunt_range r[SHUNT_MAX_RANGES] = { 0 };
-	struct bpf_link *link;
-	int nr = 0;
-
-	c->bl = blockers_bpf__open_and_load();
-	if (!c->bl) {
-		fprintf(stderr, "shunt: metrics: cannot load the blockers iterator: %s\n",
-			strerror(errno));
+	if (attach_kprobe(c, m->progs.shunt_old_body, t, i, t->a.old_body,
+			  false, "old_body"))
 		return -1;
-	}
-	for (int i = 0; i < n && nr < SHUNT_MAX_RANGES; i++) {
-		if (!t[i].old_size)
-			continue;
-		r[nr].start = t[i].old_addr;
-		r[nr].end = t[i].old_addr + t[i].old_size;
-		r[nr].func = i;
-		nr++;
-	}
-	qsort(r, nr, sizeof(r[0]), by_start);
-	r[0].count = nr;
-	for (__u32 i = 0; i < (__u32)nr; i++)
-		bpf_map_update_elem(bpf_map__fd(c->bl->maps.ranges), &i, &r[i],
-				    BPF_ANY);
-	link = bpf_program__attach_iter(c->bl->progs.shunt_blockers, NULL);
-	if (!link) {
-		fprintf(stderr, "shunt: metrics: cannot attach the blockers iterator: %s\n",
-			strerror(errno));
+	if (old_kp &&
+	    (attach_kprobe(c, m->progs.shunt_kold_in, t, i, t->a.old_addr,
+			   false, "kold_in") ||
+	     attach_kprobe(c, m->progs.shunt_kold_out, t, i, t->a.old_addr,
+			   true, "kold_out")))
 		return -1;
-	}
-	if (pin_link(c, link, "blockers"))
+	if (!c->o->kprobe)
+		return attach_fentry(c, t, i, old_kp);
+	if (attach_kprobe(c, m->progs.shunt_knew_in, t, i, t->a.new_addr,
+			  false, "knew_in") ||
+	    attach_kprobe(c, m->progs.shunt_knew_out, t, i, t->a.new_addr,
+			  true, "knew_out"))
 		return -1;
-	return pin_map(c, c->bl->maps.ranges);
-}
-
-static int object_of(const char *label, char *obj, size_t len)
-{
-	size_t n = strcspn(label, ":");
-
-	if (n >= len)
-		return -1;
-	memcpy(obj, label, n);
-	obj[n] = '\0';
 	return 0;
 }
 
 int metrics_attach(const char *name, const struct metrics_opts *o)
 {
 	static struct target t[SHUNT_MAX_FUNCS];
+	static struct shunt_func_info fi[SHUNT_MAX_FUNCS];
 	struct attach_ctx c = { .patch = name, .o = o, .events_fd = -1 };
 	int n = 0, skipped, ret = -1;
-	char obj[64];
 
 	libbpf_set_print(libbpf_quiet);
-	metrics_path(c.dir, sizeof(c.dir), name, NULL);
-	c.events_fd = pinned_fd(name, "events");
+	pin_dir_init(&c.pd, name);
+	c.events_fd = pin_open(name, PIN_EVENTS);
 	if (c.events_fd < 0) {
-		fprintf(stderr, "shunt: metrics: %s/events: %s\n", c.dir,
-			strerror(errno));
+		fprintf(stderr, "shunt: metrics: %s/%s: %s\n", c.pd.path,
+			PIN_EVENTS, strerror(errno));
 		goto out;
 	}
 	n = read_targets(name, t, SHUNT_MAX_FUNCS, &skipped);
 	if (n < 0 || (skipped && o->strict))
 		goto out;
-	if (load_main(&c, t, n))
+	for (int i = 0; i < n; i++)
+		func_info(&t[i], &fi[i]);
+	if (load_main(&c, t, fi, n))
 		goto out;
-	for (int i = 0; i < n; i++) {
-		struct metrics_bpf *m = c.main;
-		int old_kp;
-
-		if (object_of(t[i].label, obj, sizeof(obj)))
+	for (int i = 0; i < n; i++)
+		if (attach_target(&c, &t[i], i))
 			goto out;
-		/* an fentry trampoline would keep the target module from going */
-		old_kp = o->kprobe || strcmp(obj, "vmlinux");
-		if (attach_kprobe(&c, m->progs.shunt_old_body, &t[i], i,
-				  t[i].old_body, 0, "old_body"))
-			goto out;
-		if (old_kp &&
-		    (attach_kprobe(&c, m->progs.shunt_kold_in, &t[i], i,
-				   t[i].old_addr, 0, "kold_in") ||
-		     attach_kprobe(&c, m->progs.shunt_kold_out, &t[i], i,
-				   t[i].old_addr, 1, "kold_out")))
-			goto out;
-		if (o->kprobe) {
-			if (attach_kprobe(&c, m->progs.shunt_knew_in, &t[i], i,
-					  t[i].new_addr, 0, "knew_in") ||
-			    attach_kprobe(&c, m->progs.shunt_knew_out, &t[i], i,
-					  t[i].new_addr, 1, "knew_out"))
-				goto out;
-		} else if (attach_fentry(&c, &t[i], i, obj, old_kp)) {
-			goto out;
-		}
-	}
-	if (load_blockers(&c, t, n))
+	if (blockers_attach(&c.pd, fi, n))
 		goto out;
 	printf("  metrics: %d function(s), %s, %d probe(s) pinned in %s%s\n", n,
-	       o->kprobe ? "kprobe/kretprobe" : "fentry/fexit", c.nr_links,
-	       c.dir, c.failed ? " (some probes missing, see above)" : "");
+	       o->kprobe ? "kprobe/kretprobe" : "fentry/fexit", c.pd.nr_links,
+	       c.pd.path, c.failed ? " (some probes missing, see above)" : "");
 	ret = 0;
 out:
 	if (ret)
@@ -518,36 +405,24 @@ out:
 	for (int i = 0; i < n; i++)
 		metrics_bpf__destroy(c.per_func[i]);
 	metrics_bpf__destroy(c.main);
-	blockers_bpf__destroy(c.bl);
 	btf_cache_free();
 	if (c.events_fd >= 0)
 		close(c.events_fd);
 	return ret;
 }
 
-/* The entries of a "funcs" map in use (the loader fills them from 0). */
-static int read_funcs(int fd, struct shunt_func_info *funcs)
-{
-	int n = 0;
-
-	for (__u32 k = 0; k < SHUNT_MAX_FUNCS; k++, n++)
-		if (bpf_map_lookup_elem(fd, &k, &funcs[k]) || !funcs[k].name[0])
-			break;
-	return n;
-}
-
 #define KPROBES_LIST "/sys/kernel/debug/kprobes/list"
 #define KPROBES_GONE_MS 5000
 
 /* Does the kprobe list have a probe inside one of the patch's functions? */
-static int kprobes_left(const struct shunt_func_info *f, int n)
+static bool kprobes_left(const struct shunt_func_info *f, int n)
 {
 	char line[512];
-	int found = 0;
+	bool found = false;
 	FILE *fp = fopen(KPROBES_LIST, "r");
 
 	if (!fp)
-		return 0;	/* no debugfs: nothing to wait for that we can see */
+		return false;	/* no debugfs: nothing to wait for that we can see */
 	while (!found && fgets(line, sizeof(line), fp)) {
 		unsigned long long a = strtoull(line, NULL, 16);
 
@@ -562,29 +437,13 @@ static int kprobes_left(const struct shunt_func_info *f, int n)
 int metrics_detach(const char *name)
 {
 	static struct shunt_func_info funcs[SHUNT_MAX_FUNCS];
-	char dir[PATH_MAX], path[PATH_MAX];
-	char **files;
-	int n, ret = 0, nr_funcs = 0, fd;
+	int ret, nr_funcs;
 	double start;
 
-	metrics_path(dir, sizeof(dir), name, NULL);
-	if (!is_dir(dir))
+	if (!pin_dir_exists(name))
 		return 0;
-	fd = pinned_fd(name, "funcs");
-	if (fd >= 0) {
-		nr_funcs = read_funcs(fd, funcs);
-		close(fd);
-	}
-	files = dir_list(dir, DIR_LIST_FILES, &n);
-	for (int i = 0; i < n; i++)
-		if (unlink(path_join(path, sizeof(path), dir, files[i])))
-			ret = -1;
-	free_names(files, n);
-	if (rmdir(dir)) {
-		fprintf(stderr, "shunt: metrics: cannot remove %s: %s\n", dir,
-			strerror(errno));
-		ret = -1;
-	}
+	nr_funcs = snapshot_funcs(name, funcs);
+	ret = pin_dir_remove(name);
 	/*
 	 * The kernel frees the kprobes of unpinned links a little later; a
 	 * patch applied or reverted meanwhile would find the functions still
@@ -602,85 +461,16 @@ int metrics_detach(const char *name)
 	return ret;
 }
 
-static int pinned_fd(const char *name, const char *map)
+void metrics_detach_replaced(const char *name)
 {
-	char path[PATH_MAX];
+	char **names;
+	int n;
 
-	return bpf_obj_get(metrics_path(path, sizeof(path), name, map));
-}
-
-int metrics_read(const char *name, struct metrics_snapshot *s)
-{
-	int fd_calls, fd_funcs, fd_ev, fd_vio, fd_old, ret = -1;
-	struct timespec ts;
-	__u32 key, next, *prev = NULL;
-	__u64 stored;
-
-	memset(s, 0, sizeof(*s));
-	fd_calls = pinned_fd(name, "calls");
-	fd_funcs = pinned_fd(name, "funcs");
-	fd_ev = pinned_fd(name, "events");
-	fd_vio = pinned_fd(name, "violations");
-	fd_old = pinned_fd(name, "oldtasks");
-	if (fd_calls < 0 || fd_funcs < 0 || fd_ev < 0 || fd_vio < 0 || fd_old < 0) {
-		fprintf(stderr, "shunt: %s: no metrics pinned in %s/%s (applied with --no-metrics, or not a shunt patch)\n",
-			name, SHUNT_BPF_ROOT, name);
-		goto out;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	s->time_ns = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	key = 0;
-	bpf_map_lookup_elem(fd_ev, &key, &s->events);
-	s->nr_funcs = read_funcs(fd_funcs, s->funcs);
-	for (key = 0; key < (__u32)s->nr_funcs * SHUNT_NR_VERSIONS * SHUNT_NR_PHASES; key++)
-		bpf_map_lookup_elem(fd_calls, &key, &s->calls[key]);
-	stored = s->events.violations < SHUNT_MAX_VIOLATIONS ?
-		 s->events.violations : SHUNT_MAX_VIOLATIONS;
-	for (key = 0; key < stored; key++)
-		bpf_map_lookup_elem(fd_vio, &key, &s->violations[key]);
-	s->nr_violations = stored;
-	while (s->nr_old_tasks < 256 && !bpf_map_get_next_key(fd_old, prev, &next)) {
-		s->old_tasks[s->nr_old_tasks].pid = next;
-		if (!bpf_map_lookup_elem(fd_old, &next, &s->old_tasks[s->nr_old_tasks].t))
-			s->nr_old_tasks++;
-		key = next;
-		prev = &key;
-	}
-	ret = 0;
-out:
-	for (int *fd = (int[]){ fd_calls, fd_funcs, fd_ev, fd_vio, fd_old, -1 }; *fd != -1; fd++)
-		if (*fd >= 0)
-			close(*fd);
-	return ret;
-}
-
-int metrics_blockers(const char *name, const struct metrics_snapshot *s,
-		     char *out, size_t len)
-{
-	char path[PATH_MAX], buf[8192], comm[32];
-	unsigned long long off;
-	int fd, pid, n = 0;
-	unsigned int func;
-	size_t used = 0;
-	ssize_t got, total = 0;
-
-	fd = open(metrics_path(path, sizeof(path), name, "blockers"), O_RDONLY);
-	if (fd < 0)
-		return -1;
-	while (total < (ssize_t)sizeof(buf) - 1 &&
-	       (got = read(fd, buf + total, sizeof(buf) - 1 - total)) > 0)
-		total += got;
-	close(fd);
-	buf[total > 0 ? total : 0] = '\0';
-	out[0] = '\0';
-	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-		if (sscanf(line, "%d %31s %u %llu", &pid, comm, &func, &off) != 4)
+	names = pin_dir_names(&n);
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(names[i], name) || metrics_detach(names[i]))
 			continue;
-		used += snprintf(out + used, used < len ? len - used : 0,
-				 "%d %s %s+0x%llx\n", pid, comm,
-				 (int)func < s->nr_funcs ? s->funcs[func].name : "?",
-				 off);
-		n++;
+		printf("  metrics of %s removed: %s replaces it\n", names[i], name);
 	}
-	return n;
+	free_names(names, n);
 }

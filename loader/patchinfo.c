@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Reading patches from sysfs: shunt's and the kernel livepatch's. */
+/*
+ * A patch directory read whole, shunt's or the kernel livepatch's, with
+ * the file names of shimfs.h: for list, show, and what apply prints.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,27 +10,8 @@
 #include <string.h>
 
 #include "patchinfo.h"
-#include "shunt_abi.h"
+#include "shimfs.h"
 #include "util.h"
-
-int parse_func_dir(const char *dirname, char *name, size_t len,
-		   unsigned long *sympos)
-{
-	const char *comma = strrchr(dirname, ',');
-	size_t n;
-	char *end;
-
-	if (!comma || comma == dirname || comma[1] < '0' || comma[1] > '9')
-		return -1;
-	errno = 0;
-	*sympos = strtoul(comma + 1, &end, 10);
-	n = comma - dirname;
-	if (*end || errno || n >= len)
-		return -1;
-	memcpy(name, dirname, n);
-	name[n] = '\0';
-	return 0;
-}
 
 const char *klp_state(int enabled, int transition)
 {
@@ -104,7 +88,7 @@ static int read_object(const char *dir, const char *name, int shunt,
 
 	copy_str(po->name, sizeof(po->name), name);
 	path_join(odir, sizeof(odir), dir, name);
-	po->patched = (int)read_long(odir, "patched", -1);
+	po->patched = (int)read_long(odir, SHIM_ATTR_PATCHED, -1);
 	funcs = dir_list(odir, DIR_LIST_DIRS, &nf);
 	po->funcs = calloc(nf ? nf : 1, sizeof(*po->funcs));
 	if (!po->funcs) {
@@ -120,10 +104,10 @@ static int read_object(const char *dir, const char *name, int shunt,
 		pf->immediate = -1;
 		if (shunt) {
 			path_join(fdir, sizeof(fdir), odir, funcs[i]);
-			if (read_text(path_join(path, sizeof(path), fdir, "new_func"),
+			if (read_text(path_join(path, sizeof(path), fdir, SHIM_ATTR_NEW_FUNC),
 				      pf->new_func, sizeof(pf->new_func)))
 				pf->new_func[0] = '\0';
-			pf->immediate = (int)read_long(fdir, "immediate", -1);
+			pf->immediate = (int)read_long(fdir, SHIM_ATTR_IMMEDIATE, -1);
 		}
 		po->nr_funcs++;
 	}
@@ -139,24 +123,26 @@ int patch_info_read(const char *root, const char *name, int shunt,
 
 	memset(pi, 0, sizeof(*pi));
 	path_join(dir, sizeof(dir), root, name);
-	if (!is_file(path_join(path, sizeof(path), dir, "enabled")))
+	if (!is_file(path_join(path, sizeof(path), dir, SHIM_ATTR_ENABLED)))
 		return -1;
 	copy_str(pi->name, sizeof(pi->name), name);
 	pi->shunt = shunt;
 	if (read_attrs(dir, pi))
 		return -1;
-	pi->enabled = (int)attr_long(pi, "enabled", 0);
-	pi->transition = (int)attr_long(pi, "transition", 0);
-	pi->replace = (int)attr_long(pi, "replace", -1);
+	pi->enabled = (int)attr_long(pi, SHIM_ATTR_ENABLED, 0);
+	pi->transition = (int)attr_long(pi, SHIM_ATTR_TRANSITION, 0);
+	pi->replace = (int)attr_long(pi, SHIM_ATTR_REPLACE, -1);
 	if (shunt) {
-		pi->seq = attr_long(pi, "seq", 0);
-		pi->forced = (int)attr_long(pi, "forced", 0);
-		attr_str(pi, "state", pi->state, sizeof(pi->state));
-		attr_str(pi, "consistency", pi->consistency, sizeof(pi->consistency));
-		attr_str(pi, "redirect", pi->redirect, sizeof(pi->redirect));
-		attr_str(pi, "replaced_by", pi->replaced_by, sizeof(pi->replaced_by));
+		pi->seq = attr_long(pi, SHIM_ATTR_SEQ, 0);
+		pi->forced = (int)attr_long(pi, SHIM_ATTR_FORCED, 0);
+		attr_str(pi, SHIM_ATTR_STATE, pi->state, sizeof(pi->state));
+		attr_str(pi, SHIM_ATTR_CONSISTENCY, pi->consistency,
+			 sizeof(pi->consistency));
+		attr_str(pi, SHIM_ATTR_REDIRECT, pi->redirect, sizeof(pi->redirect));
+		attr_str(pi, SHIM_ATTR_REPLACED_BY, pi->replaced_by,
+			 sizeof(pi->replaced_by));
 	} else {
-		pi->seq = attr_long(pi, "stack_order", 0);
+		pi->seq = attr_long(pi, KLP_ATTR_STACK_ORDER, 0);
 		copy_str(pi->state, sizeof(pi->state),
 			 klp_state(pi->enabled, pi->transition));
 	}
@@ -170,6 +156,16 @@ int patch_info_read(const char *root, const char *name, int shunt,
 		return -1;
 	}
 	return 0;
+}
+
+int shunt_patch_read(const char *name, struct patch_info *pi)
+{
+	return patch_info_read(SHUNT_SYSFS_ROOT, name, 1, pi);
+}
+
+int klp_patch_read(const char *name, struct patch_info *pi)
+{
+	return patch_info_read(SHUNT_KLP_SYSFS_ROOT, name, 0, pi);
 }
 
 void patch_info_free(struct patch_info *pi)
@@ -199,11 +195,11 @@ static int cmp_order(const void *a, const void *b)
 int patch_list_read(const char *shunt_root, const char *klp_root,
 		    struct patch_info **list, int *n)
 {
-	const char *roots[2] = { shunt_root, klp_root };
+	const char *roots[] = { shunt_root, klp_root };
 	struct patch_info *out = NULL;
 	int total = 0, cap = 0;
 
-	for (int r = 0; r < 2; r++) {
+	for (size_t r = 0; r < ARRAY_SIZE(roots); r++) {
 		char **names;
 		int nn;
 
@@ -241,18 +237,7 @@ void patch_list_free(struct patch_info *list, int n)
 	free(list);
 }
 
-int shunt_patch_dir(const char *name, char *dir, size_t len)
+int patch_list_read_sysfs(struct patch_info **list, int *n)
 {
-	char klp[PATH_MAX];
-
-	path_join(dir, len, SHUNT_SYSFS_ROOT, name);
-	if (is_dir(dir))
-		return 0;
-	path_join(klp, sizeof(klp), SHUNT_KLP_SYSFS_ROOT, name);
-	if (is_dir(klp))
-		fprintf(stderr, "shunt: %s: a kernel livepatch, not shunt's: use the kernel's sysfs (echo 0 > %s/enabled)\n",
-			name, klp);
-	else
-		fprintf(stderr, "shunt: no shunt patch %s\n", name);
-	return -1;
+	return patch_list_read(SHUNT_SYSFS_ROOT, SHUNT_KLP_SYSFS_ROOT, list, n);
 }

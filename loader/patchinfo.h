@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Patches as sysfs shows them: shunt's (SHUNT_SYSFS_ROOT) and the kernel's. */
+/*
+ * A patch directory read whole: shunt's (SHUNT_SYSFS_ROOT) or the kernel
+ * livepatch's, every attribute, object and function.
+ */
 #ifndef SHUNT_PATCHINFO_H
 #define SHUNT_PATCHINFO_H
 
@@ -49,6 +52,10 @@ int patch_info_read(const char *root, const char *name, int shunt,
 		    struct patch_info *pi);
 void patch_info_free(struct patch_info *pi);
 
+/* patch_info_read() of shunt patch name, or of kernel livepatch name */
+int shunt_patch_read(const char *name, struct patch_info *pi);
+int klp_patch_read(const char *name, struct patch_info *pi);
+
 /* The value of attribute file attr; NULL when absent or unreadable. */
 const char *patch_attr_value(const struct patch_info *pi, const char *attr);
 
@@ -61,21 +68,13 @@ int patch_list_read(const char *shunt_root, const char *klp_root,
 		    struct patch_info **list, int *n);
 void patch_list_free(struct patch_info *list, int n);
 
-/* A function directory "name,sympos" into its parts; -1 when it is not one. */
-int parse_func_dir(const char *dirname, char *name, size_t len,
-		   unsigned long *sympos);
+/* patch_list_read() of SHUNT_SYSFS_ROOT and SHUNT_KLP_SYSFS_ROOT */
+int patch_list_read_sysfs(struct patch_info **list, int *n);
 
 /*
  * The state of a kernel livepatch, named as shunt's are: applying,
  * reverting, applied or disabled.
  */
 const char *klp_state(int enabled, int transition);
-
-/*
- * The directory of shunt patch name into dir. When there is none, print
- * why ("no shunt patch NAME", or that it is a kernel livepatch) and
- * return -1.
- */
-int shunt_patch_dir(const char *name, char *dir, size_t len);
 
 #endif

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * shunt report, and the report of a metrics snapshot that apply prints
+ * too: text or one JSON line, whole or per interval.
+ */
 #include "report.h"
 
 #include <getopt.h>
@@ -17,9 +21,9 @@ static const char *const how_names[] = SHUNT_HOW_NAMES;
 
 static const char *phase_str(const struct shunt_events *ev)
 {
-	if (ev->phase == SHUNT_AFTER && ev->result == 1)
+	if (ev->phase == SHUNT_AFTER && ev->result == TRANS_REVERSED)
 		return "after (reversed)";
-	if (ev->phase == SHUNT_AFTER && ev->result == 2)
+	if (ev->phase == SHUNT_AFTER && ev->result == TRANS_FORCED)
 		return "after (forced)";
 	return ev->phase < SHUNT_NR_PHASES ? phase_names[ev->phase] : "?";
 }
@@ -52,20 +56,26 @@ void report_delta(struct metrics_snapshot *d,
 	d->events.violations = cur->events.violations - prev->events.violations;
 }
 
-/* one version of one function, every phase together */
+/* one version of one function: calls per phase, and every phase together */
+struct version_total {
+	__u64 calls;
+	__u64 phase_calls[SHUNT_NR_PHASES];
+	struct shunt_hist lat;
+};
+
 static void version_total(const struct metrics_snapshot *s, int f, int v,
-			  __u64 *calls, struct shunt_hist *lat)
+			  struct version_total *t)
 {
-	memset(lat, 0, sizeof(*lat));
-	*calls = 0;
+	memset(t, 0, sizeof(*t));
 	for (int p = 0; p < SHUNT_NR_PHASES; p++) {
 		const struct shunt_calls *c = &s->calls[shunt_calls_index(f, v, p)];
 
-		*calls += c->entries;
-		lat->count += c->lat.count;
-		lat->total_ns += c->lat.total_ns;
+		t->phase_calls[p] = c->entries;
+		t->calls += c->entries;
+		t->lat.count += c->lat.count;
+		t->lat.total_ns += c->lat.total_ns;
 		for (int i = 0; i < SHUNT_HIST_SLOTS; i++)
-			lat->slots[i] += c->lat.slots[i];
+			t->lat.slots[i] += c->lat.slots[i];
 	}
 }
 
@@ -73,6 +83,28 @@ static void print_hist(FILE *f, const struct shunt_hist *h, const char *indent)
 {
 	hist_print(f, h->slots, SHUNT_HIST_SLOTS,
 		   hist_unit(h->slots, SHUNT_HIST_SLOTS), indent);
+}
+
+/* "    old: 12 calls (before 2, during 4, after 6); latency ..." */
+static void print_version_text(FILE *f, const char *version,
+			       const struct version_total *t)
+{
+	const struct shunt_hist *lat = &t->lat;
+
+	fprintf(f, "    %s: %llu calls (", version, (unsigned long long)t->calls);
+	for (int p = 0; p < SHUNT_NR_PHASES; p++)
+		fprintf(f, "%s%s %llu", p ? ", " : "", phase_names[p],
+			(unsigned long long)t->phase_calls[p]);
+	fprintf(f, ")");
+	if (lat->count)
+		fprintf(f, "; latency p50 < %llu ns, p90 < %llu ns, p99 < %llu ns, avg %llu ns",
+			(unsigned long long)hist_percentile(lat->slots, SHUNT_HIST_SLOTS, 50),
+			(unsigned long long)hist_percentile(lat->slots, SHUNT_HIST_SLOTS, 90),
+			(unsigned long long)hist_percentile(lat->slots, SHUNT_HIST_SLOTS, 99),
+			(unsigned long long)(lat->total_ns / lat->count));
+	fprintf(f, "\n");
+	if (lat->count)
+		print_hist(f, lat, "    ");
 }
 
 static void print_text(FILE *f, const char *name,
@@ -135,25 +167,10 @@ static void print_text(FILE *f, const char *name,
 		fprintf(f, "  %s: in the old body now: %lld\n", s->funcs[fn].name,
 			(long long)s->funcs[fn].in_flight);
 		for (int v = 0; v < SHUNT_NR_VERSIONS; v++) {
-			struct shunt_hist lat;
-			__u64 calls;
+			struct version_total t;
 
-			version_total(s, fn, v, &calls, &lat);
-			fprintf(f, "    %s: %llu calls (", version_names[v],
-				(unsigned long long)calls);
-			for (int p = 0; p < SHUNT_NR_PHASES; p++)
-				fprintf(f, "%s%s %llu", p ? ", " : "", phase_names[p],
-					(unsigned long long)s->calls[shunt_calls_index(fn, v, p)].entries);
-			fprintf(f, ")");
-			if (lat.count)
-				fprintf(f, "; latency p50 < %llu ns, p90 < %llu ns, p99 < %llu ns, avg %llu ns",
-					(unsigned long long)hist_percentile(lat.slots, SHUNT_HIST_SLOTS, 50),
-					(unsigned long long)hist_percentile(lat.slots, SHUNT_HIST_SLOTS, 90),
-					(unsigned long long)hist_percentile(lat.slots, SHUNT_HIST_SLOTS, 99),
-					(unsigned long long)(lat.total_ns / lat.count));
-			fprintf(f, "\n");
-			if (lat.count)
-				print_hist(f, &lat, "    ");
+			version_total(s, fn, v, &t);
+			print_version_text(f, version_names[v], &t);
 		}
 	}
 }
@@ -162,6 +179,18 @@ static void json_hist(FILE *f, const char *key, const struct shunt_hist *h)
 {
 	fprintf(f, ",\"%s\":", key);
 	hist_json(f, h->slots, SHUNT_HIST_SLOTS);
+}
+
+static void print_version_json(FILE *f, const char *version,
+			       const struct version_total *t)
+{
+	fprintf(f, ",\"%s\":{\"calls\":%llu", version,
+		(unsigned long long)t->calls);
+	for (int p = 0; p < SHUNT_NR_PHASES; p++)
+		fprintf(f, ",\"calls_%s\":%llu", phase_names[p],
+			(unsigned long long)t->phase_calls[p]);
+	json_hist(f, "latency", &t->lat);
+	fprintf(f, "}");
 }
 
 static void print_json(FILE *f, const char *name,
@@ -203,17 +232,10 @@ static void print_json(FILE *f, const char *name,
 		json_kv_str(f, "name", s->funcs[fn].name, 1);
 		fprintf(f, ",\"in_flight\":%lld", (long long)s->funcs[fn].in_flight);
 		for (int v = 0; v < SHUNT_NR_VERSIONS; v++) {
-			struct shunt_hist lat;
-			__u64 calls;
+			struct version_total t;
 
-			version_total(s, fn, v, &calls, &lat);
-			fprintf(f, ",\"%s\":{\"calls\":%llu", version_names[v],
-				(unsigned long long)calls);
-			for (int p = 0; p < SHUNT_NR_PHASES; p++)
-				fprintf(f, ",\"calls_%s\":%llu", phase_names[p],
-					(unsigned long long)s->calls[shunt_calls_index(fn, v, p)].entries);
-			json_hist(f, "latency", &lat);
-			fprintf(f, "}");
+			version_total(s, fn, v, &t);
+			print_version_json(f, version_names[v], &t);
 		}
 		fprintf(f, "}");
 	}
@@ -282,7 +304,7 @@ int report_run(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return usage_error("report", "expected one patch name");
-	if (metrics_read(argv[optind], &cur))
+	if (snapshot_read(argv[optind], &cur))
 		return EXIT_FAIL;
 	if (interval <= 0) {
 		report_print(stdout, argv[optind], &cur, 0, json);
@@ -291,7 +313,7 @@ int report_run(int argc, char **argv)
 	for (long i = 0; count < 0 || i < count; i++) {
 		prev = cur;
 		sleep_ms((unsigned int)(interval * 1000));
-		if (metrics_read(argv[optind], &cur))
+		if (snapshot_read(argv[optind], &cur))
 			return EXIT_FAIL;
 		report_delta(&delta, &cur, &prev);
 		report_print(stdout, argv[optind], &delta, interval, json);

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "metrics.h"
+#include "snapshot.h"
 
 /*
  * Print s (or, per interval, s minus the previous snapshot: see
@@ -18,8 +18,5 @@ void report_print(FILE *f, const char *name, const struct metrics_snapshot *s,
 void report_delta(struct metrics_snapshot *d,
 		  const struct metrics_snapshot *cur,
 		  const struct metrics_snapshot *prev);
-
-int report_run(int argc, char **argv);
-void report_usage(void);
 
 #endif

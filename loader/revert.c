@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-/* shunt revert: take a shunt patch back and remove its module. */
+/*
+ * shunt revert, and the one routine that takes a shunt patch back and
+ * removes its module: the verb's and apply's undo.
+ */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "metrics.h"
-#include "patchinfo.h"
+#include "revert.h"
 #include "shim.h"
+#include "shimfs.h"
 #include "util.h"
 
 #define REVERT_TIMEOUT_S 60
@@ -25,16 +28,25 @@ void revert_usage(void)
 	       "that one first.\n", REVERT_TIMEOUT_S);
 }
 
-/* "shunt: NAME: cannot revert: WHY", WHY from the shim's error file */
-static void print_refusal(const char *dir, const char *name, int err)
+enum revert_result revert_patch(const char *name, double timeout,
+				bool keep_module)
 {
-	char path[PATH_MAX], msg[512];
+	bool forced = shimfs_read_long(name, SHIM_ATTR_FORCED, 0) != 0;
 
-	if (!read_text(path_join(path, sizeof(path), dir, "error"), msg,
-		       sizeof(msg)) && msg[0])
-		fprintf(stderr, "shunt: %s: cannot revert: %s\n", name, msg);
-	else
-		fprintf(stderr, "shunt: %s: cannot revert: %s\n", name, strerror(err));
+	if (shimfs_write(name, SHIM_ATTR_ENABLED, "0"))
+		return REVERT_REFUSED;
+	/* the probes on its new functions hold the module */
+	if (metrics_present(name) && !metrics_detach(name))
+		printf("  metrics of %s removed\n", name);
+	if (shimfs_wait_patch_gone(name, timeout))
+		return REVERT_NOT_RELEASED;
+	if (keep_module)
+		return REVERT_KEPT;
+	if (forced)
+		return REVERT_KEPT_FORCED;
+	if (module_unload_wait(name))
+		return REVERT_UNLOAD_FAILED;
+	return REVERT_REMOVED;
 }
 
 int revert_run(int argc, char **argv)
@@ -45,17 +57,18 @@ int revert_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char dir[PATH_MAX], path[PATH_MAX], blocked[4096];
+	char blocked[4096], msg[512];
 	double timeout = REVERT_TIMEOUT_S;
-	int keep = 0, forced, c;
+	bool keep = false;
 	const char *name;
+	int c;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
-			keep = 1;
+			keep = true;
 			break;
 		case 't':
 			timeout = parse_seconds(optarg);
@@ -75,37 +88,30 @@ int revert_run(int argc, char **argv)
 	if (optind + 1 < argc)
 		return usage_error("revert", "unexpected argument '%s'", argv[optind + 1]);
 	name = argv[optind];
-	if (shunt_patch_dir(name, dir, sizeof(dir)))
+	if (shimfs_find_patch(name))
 		return EXIT_FAIL;
-	/* a forced patch's module must stay: tasks may still run its code */
-	forced = (int)read_long(dir, "forced", 0);
-	if (write_text(path_join(path, sizeof(path), dir, "enabled"), "0")) {
-		print_refusal(dir, name, errno);
+	switch (revert_patch(name, timeout, keep)) {
+	case REVERT_REFUSED:
+		fprintf(stderr, "shunt: %s: cannot revert: %s\n", name,
+			shimfs_refusal(name, errno, msg, sizeof(msg)));
 		return EXIT_FAIL;
-	}
-	/* the probes on its new functions hold the module */
-	if (metrics_present(name) && !metrics_detach(name))
-		printf("  metrics of %s removed\n", name);
-	if (wait_dir_gone(dir, timeout)) {
-		if (read_text(path_join(path, sizeof(path), dir, "blocked"), blocked,
-			      sizeof(blocked)))
-			blocked[0] = '\0';
+	case REVERT_NOT_RELEASED:
+		shimfs_read_blocked(name, blocked, sizeof(blocked));
 		fprintf(stderr, "shunt: %s: not released after %g s (the revert goes on); blocked by:\n%s\n",
 			name, timeout, blocked[0] ? blocked : "(no task named)");
 		return EXIT_FAIL;
-	}
-	if (keep) {
-		printf("shunt: reverted %s; module kept loaded\n", name);
-		return EXIT_OK;
-	}
-	if (forced) {
-		printf("shunt: reverted %s; module kept: the patch was forced\n", name);
-		return EXIT_OK;
-	}
-	if (module_unload_wait(name)) {
+	case REVERT_UNLOAD_FAILED:
 		fprintf(stderr, "shunt: %s: reverted, but removing its module failed: %s\n",
 			name, strerror(errno));
 		return EXIT_FAIL;
+	case REVERT_KEPT:
+		printf("shunt: reverted %s; module kept loaded\n", name);
+		return EXIT_OK;
+	case REVERT_KEPT_FORCED:
+		printf("shunt: reverted %s; module kept: the patch was forced\n", name);
+		return EXIT_OK;
+	case REVERT_REMOVED:
+		break;
 	}
 	printf("shunt: reverted %s; module removed\n", name);
 	return EXIT_OK;

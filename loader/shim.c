@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "shim.h"
-#include "shunt_abi.h"
+#include "shimfs.h"
 #include "util.h"
 
 int module_load(const char *path, const char *params)
@@ -71,24 +71,6 @@ int shim_candidates(const char *explicit, const char *exe, const char *release,
 	return n;
 }
 
-/* The loaded shim must speak our sysfs ABI: same version. */
-static int shim_check_version(void)
-{
-	char path[PATH_MAX], version[64];
-
-	path_join(path, sizeof(path), SHUNT_SYSFS_ROOT, "version");
-	if (read_text(path, version, sizeof(version))) {
-		fprintf(stderr, "shunt: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (strcmp(version, SHUNT_VERSION)) {
-		fprintf(stderr, "shunt: %s: shunt.ko is version %s, this shunt command is %s\n",
-			path, version, SHUNT_VERSION);
-		return -1;
-	}
-	return 0;
-}
-
 int shim_ensure_loaded(const char *explicit)
 {
 	char exe[PATH_MAX], cand[SHIM_CANDIDATES_MAX][PATH_MAX];
@@ -96,8 +78,8 @@ int shim_ensure_loaded(const char *explicit)
 	ssize_t n;
 	int nc;
 
-	if (is_dir(SHUNT_SYSFS_ROOT))
-		return shim_check_version();
+	if (shimfs_loaded())
+		return shimfs_check_version();
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
 	uname(&uts);
@@ -111,12 +93,12 @@ int shim_ensure_loaded(const char *explicit)
 				cand[i], strerror(errno));
 			return -1;
 		}
-		if (!is_dir(SHUNT_SYSFS_ROOT)) {
+		if (!shimfs_loaded()) {
 			fprintf(stderr, "shunt: %s: loaded, but %s did not appear\n",
 				cand[i], SHUNT_SYSFS_ROOT);
 			return -1;
 		}
-		return shim_check_version();
+		return shimfs_check_version();
 	}
 	fprintf(stderr, "shunt: shunt.ko is not loaded and not found at %s%s%s (use --shim PATH)\n",
 		cand[0], nc > 1 ? " or " : "", nc > 1 ? cand[1] : "");

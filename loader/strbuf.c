@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* A growable text buffer, appended to printf-style. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* strlcpy-alike: always terminates, returns strlen(src). */
 size_t copy_str(char *dst, size_t dstlen, const char *src);
 

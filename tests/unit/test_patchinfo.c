@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of loader/patchinfo.c and loader/list.c: patches read from a
- * fake sysfs tree, and how list and show print them.
+ * Unit tests of loader/patchinfo.c and loader/patchprint.c: patches read
+ * from a fake sysfs tree, and how list and show print them.
  */
 #include <string.h>
 
-#include "list.h"
 #include "patchinfo.h"
+#include "patchprint.h"
+#include "shimfs.h"
 #include "tap.h"
 #include "tree_fixture.h"
 
