@@ -489,6 +489,38 @@ int shunt_force_patch(struct shunt_patch *patch)
 	return ret;
 }
 
+/*
+ * The patch module goes while its patch is still here. Its reference
+ * keeps it otherwise, so its init failed after klp_enable_patch()
+ * succeeded, and its code is freed once the GOING notification is done.
+ * No transition can wait for that: the patch comes off every stack at
+ * once, with the callbacks a reversal (in transition) or a revert
+ * (applied) would get, and leaves the list. The caller waits until no
+ * task runs the module's code, then frees the patch outside shunt_mutex.
+ */
+void shunt_patch_abort(struct shunt_patch *patch)
+{
+	bool applied = patch->state == SHUNT_PATCH_APPLIED;
+	struct shunt_object *obj;
+
+	lockdep_assert_held(&shunt_mutex);
+	pr_warn("'%s': the module's init failed after klp_enable_patch(); taking its patch down at once (%s)\n",
+		patch->mod->name, shunt_patch_state_name(patch->state));
+	if (applied)
+		shunt_for_each_object(patch, obj)
+			if (obj->patched)
+				shunt_pre_unpatch_callback(obj);
+	/* off the stacks first: nobody enters the new code past the sync */
+	patch_unpatch(patch);
+	if (shunt_transition_running(patch))
+		shunt_transition_cancel(NULL);
+	patch->enabled = false;
+	patch->state = SHUNT_PATCH_RELEASING;
+	list_del(&patch->node);
+	shunt_claim_set_result(patch->mod->name, -ECANCELED,
+			       "the module's init failed after klp_enable_patch(); its patch was taken down");
+}
+
 int shunt_core_init(void)
 {
 	int ret;

@@ -3,7 +3,8 @@
  * Target modules coming and going: a module object of an enabled patch
  * is resolved and patched when its module comes (before its init runs),
  * and unpatched when it goes, as the kernel's klp_module_coming() and
- * klp_module_going() do.
+ * klp_module_going() do. A patch module that goes (its init failed)
+ * takes its patch with it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -158,12 +159,29 @@ static int module_coming(struct module *mod)
 	return 0;
 }
 
+static struct shunt_patch *patch_of_module(struct module *mod)
+{
+	struct shunt_patch *patch;
+
+	list_for_each_entry(patch, &shunt_patches, node)
+		if (patch->mod == mod)
+			return patch;
+	return NULL;
+}
+
 static void module_going(struct module *mod)
 {
+	struct shunt_patch *aborted;
+
 	mutex_lock(&shunt_mutex);
 	coming_forget(mod);
 	module_unpatch_until(mod, NULL);
+	aborted = patch_of_module(mod);
+	if (aborted)
+		shunt_patch_abort(aborted);
 	mutex_unlock(&shunt_mutex);
+	if (aborted)
+		shunt_patch_release_going(aborted);
 }
 
 static int module_notify(struct notifier_block *nb, unsigned long action,

@@ -8,6 +8,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
+
 #include "shunt.h"
 #include "stackcheck.h"
 #include "trace.h"
@@ -39,11 +41,9 @@ static void patch_free_module(struct shunt_patch *patch)
  * is unreliable (no ORC data), in ftrace_regs_caller the unwinder reads
  * the saved regs->ip, which is the new function.
  */
-static void patch_release_work(struct work_struct *work)
+static int patch_module_in_use(struct shunt_patch *patch, char *blocked,
+			       size_t len)
 {
-	struct shunt_patch *patch = container_of(to_delayed_work(work),
-						 struct shunt_patch,
-						 release_work);
 	struct module *mod = patch->mod;
 	struct shunt_code_range text = {
 		.start = (unsigned long)mod->mem[MOD_TEXT].base,
@@ -53,28 +53,58 @@ static void patch_release_work(struct work_struct *work)
 	struct shunt_stack_check_all sc = {
 		.ranges = &text,
 		.nr_ranges = 1,
-		.blockers = { .buf = patch->blocked,
-			      .len = sizeof(patch->blocked) },
+		.blockers = { .buf = blocked, .len = len },
 	};
-	unsigned long delay;
 	int ret;
 
-	mutex_lock(&shunt_mutex);
 	ret = shunt_stack_check_all(&sc);
 	trace_shunt_module_release(mod->name, ret);
-	if (ret) {
+	return ret;
+}
+
+static unsigned long release_delay_ms(unsigned int tries)
+{
+	return min(SHUNT_RELEASE_RETRY_MS * tries,
+		   (unsigned long)SHUNT_RELEASE_RETRY_MAX_MS);
+}
+
+static void patch_release_work(struct work_struct *work)
+{
+	struct shunt_patch *patch = container_of(to_delayed_work(work),
+						 struct shunt_patch,
+						 release_work);
+
+	mutex_lock(&shunt_mutex);
+	if (patch_module_in_use(patch, patch->blocked, sizeof(patch->blocked))) {
 		if (patch->release_tries++ == 10)
 			pr_info("'%s': module still in use, release waits for: %s",
-				mod->name, patch->blocked);
+				patch->mod->name, patch->blocked);
 		mutex_unlock(&shunt_mutex);
-		delay = min(SHUNT_RELEASE_RETRY_MS * patch->release_tries,
-			    (unsigned long)SHUNT_RELEASE_RETRY_MAX_MS);
 		queue_delayed_work(shunt_wq, &patch->release_work,
-				   msecs_to_jiffies(delay));
+				   msecs_to_jiffies(release_delay_ms(patch->release_tries)));
 		return;
 	}
 	list_del(&patch->node);
 	mutex_unlock(&shunt_mutex);
+	patch_free_module(patch);
+}
+
+/*
+ * The patch module is going whatever we do (shunt_patch_abort()): wait
+ * here, in its GOING notification, until no task runs its code, then
+ * free the patch. Called without shunt_mutex; the patch is on no list.
+ */
+void shunt_patch_release_going(struct shunt_patch *patch)
+{
+	char blocked[SHUNT_BLOCKED_LEN];
+	unsigned int tries = 0;
+
+	while (patch_module_in_use(patch, blocked, sizeof(blocked))) {
+		if (tries++ % 10 == 0)
+			pr_warn("'%s': the module goes once these tasks leave its code: %s",
+				patch->mod->name, blocked);
+		msleep(release_delay_ms(tries));
+	}
 	patch_free_module(patch);
 }
 

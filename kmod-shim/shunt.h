@@ -292,6 +292,7 @@ void shunt_route_exit(void);
 int shunt_enable_patch(struct klp_patch *kpatch);
 int shunt_set_enabled(struct shunt_patch *patch, bool enabled);
 int shunt_force_patch(struct shunt_patch *patch);
+void shunt_patch_abort(struct shunt_patch *patch);
 int shunt_object_patch(struct shunt_object *obj, bool transition,
 		       char *err, size_t errlen);
 void shunt_object_unpatch(struct shunt_object *obj);
@@ -334,6 +335,7 @@ int shunt_state_check_compatible(struct shunt_patch *patch, char *err,
 
 /* release.c: a finished patch's module goes once no stack holds its code */
 void shunt_patch_release(struct shunt_patch *patch);
+void shunt_patch_release_going(struct shunt_patch *patch);
 
 /* module.c: target modules coming and going */
 struct module *shunt_object_target(struct shunt_object *obj);
@@ -365,6 +367,8 @@ int shunt_module_symbol(struct module *mod, const char *name,
 			char *err, size_t errlen);
 int shunt_verify_symbol(unsigned long addr, const char *name,
 			const char *modname, unsigned long *size);
+int shunt_verify_symbol_alias(unsigned long addr, const char *name,
+			      unsigned long *size);
 int shunt_symbol_size(unsigned long addr, unsigned long *size);
 typedef bool (*shunt_stack_fn)(void *arg, unsigned long addr);
 int shunt_stack_walk_reliable(struct task_struct *task, shunt_stack_fn fn,

@@ -172,8 +172,9 @@ int shunt_transition_prepare(struct shunt_patch *patch, int target)
 }
 
 /*
- * The transition never started, or stop-machine gave up: no task left
- * !target. stats (may be NULL) gets what the attempts measured.
+ * The transition never started, stop-machine gave up, or its patch is
+ * taken down: unpublish it without telling the registry. stats (may be
+ * NULL) gets what the stop-machine attempts measured.
  */
 void shunt_transition_cancel(struct shunt_trans_stats *stats)
 {
@@ -183,8 +184,11 @@ void shunt_transition_cancel(struct shunt_trans_stats *stats)
 		return;
 	if (stats)
 		*stats = t->stats;
+	shunt_pertask_stop(t);
 	rcu_assign_pointer(shunt_trans, NULL);
 	synchronize_rcu();
+	irq_work_sync(&t->done_irq_work);
+	cancel_work(&t->done_work);	/* a running one compares the pointer */
 	trans_free(t);
 }
 

@@ -7,7 +7,7 @@
 
 cases=""
 if [ $# -gt 0 ]; then
-	for c in "$@"; do cases="$cases $SHUNT_TESTS/cases/$c.sh"; done
+	for c in "$@"; do cases="$cases $SHUNT_TESTS/cases/${c%.sh}.sh"; done
 else
 	cases=$(ls "$SHUNT_TESTS"/cases/*.sh)
 fi

@@ -16,6 +16,11 @@ bool *shunt_busy_hold(void);
 
 static bool *hold;
 
+/* never with the kernel's livepatch: it would run the freed code */
+static bool fail_init;
+module_param(fail_init, bool, 0444);
+MODULE_PARM_DESC(fail_init, "make the init fail after klp_enable_patch() succeeded");
+
 static void busy_sleep_new(void)
 {
 	pr_info("kthread sleeping in shunt_busy_sleep (patched)\n");
@@ -41,8 +46,14 @@ static struct klp_patch busy_patch = {
 
 static int busy_patch_init(void)
 {
+	int ret;
+
 	hold = shunt_busy_hold();
-	return klp_enable_patch(&busy_patch);
+	ret = klp_enable_patch(&busy_patch);
+	if (ret || !fail_init)
+		return ret;
+	pr_info("init fails after klp_enable_patch()\n");
+	return -EINVAL;
 }
 
 static void busy_patch_exit(void)
