@@ -8,12 +8,15 @@
 
 #include <linux/delay.h>
 #include <linux/kallsyms.h>
+#include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/uaccess.h>
 #include <linux/rculist.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/tracepoint.h>
+#include <asm/ibt.h>
 #include <asm/unwind.h>
 
 #include "shunt.h"
@@ -122,6 +125,37 @@ int shunt_verify_symbol(unsigned long addr, const char *name,
 		   mod[1 + strlen(modname)] != ']') {
 		return -EINVAL;
 	}
+	return shunt_symbol_size(addr, size);
+}
+
+/*
+ * A function can have several names at one address (every
+ * SYSCALL_DEFINE0 has __do_sys_X, __ia32_sys_X and __x64_sys_X), and
+ * sprint_symbol() names only one of them. kallsyms_lookup_name() is not
+ * exported (and calling it through a pointer would trip IBT, which seals
+ * functions whose address is never taken): a disabled kprobe resolves a
+ * name the way kallsyms does, without arming anything. Accept name at
+ * addr when it resolves there and addr is the start of a function.
+ */
+int shunt_verify_symbol_alias(unsigned long addr, const char *name,
+			      unsigned long *size)
+{
+	struct kprobe kp = {
+		.symbol_name = name,
+		.flags = KPROBE_FLAG_DISABLED,
+	};
+	unsigned long found;
+	u32 insn;
+
+	if (register_kprobe(&kp))
+		return -EINVAL;
+	found = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	/* kprobes move an entry probe past ENDBR */
+	if (found != addr &&
+	    !(found == addr + ENDBR_INSN_SIZE &&
+	      !get_kernel_nofault(insn, (u32 *)addr) && is_endbr(insn)))
+		return -EINVAL;
 	return shunt_symbol_size(addr, size);
 }
 

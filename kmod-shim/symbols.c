@@ -27,7 +27,8 @@ static int func_resolve(struct shunt_func *func, struct module *mod,
 	if (ret)
 		return ret;
 	if (shunt_verify_symbol(addr, name, mod ? mod->name : NULL,
-				&func->old_size)) {
+				&func->old_size) &&
+	    (mod || shunt_verify_symbol_alias(addr, name, &func->old_size))) {
 		snprintf(err, errlen,
 			 "symbol '%s' in %s: the address given for it is not the start of that function",
 			 name, func->obj->name);
