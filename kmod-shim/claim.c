@@ -66,10 +66,12 @@ static void claim_free_rcu(struct rcu_head *rcu)
 	claim_free(container_of(rcu, struct shunt_claim, rcu));
 }
 
+/* each claim holds the routing hooks (route.c) */
 static void claim_remove(struct shunt_claim *c)
 {
 	list_del_rcu(&c->node);
 	call_rcu(&c->rcu, claim_free_rcu);
+	shunt_route_put();
 }
 
 /*
@@ -252,6 +254,11 @@ static int claim_cmd_claim(char **args, int nargs)
 			kfree(c);
 			return -EINVAL;
 		}
+	}
+	if (shunt_route_get()) {
+		pr_err("claim '%s': cannot hook klp_enable_patch()\n", c->name);
+		kfree(c);
+		return -EBUSY;
 	}
 	old = claim_find(c->name);
 	if (old)

@@ -33,7 +33,8 @@
  * coming-modules list (module.c). Callbacks of patch modules run under
  * it. Functions that need it say so with lockdep_assert_held().
  *
- * Lock order: shunt_mutex -> shunt_claim_mutex (claim.c) ->  nothing;
+ * Lock order: shunt_mutex -> shunt_claim_mutex (claim.c) ->
+ * shunt_route_mutex (route.c);
  * shunt_mutex -> shunt_trans_lock (pertask.c, raw, interrupts off);
  * shunt_mutex -> task->pi_lock (the sweep). shunt_trans_lock and pi_lock
  * never nest. stop_machine() and synchronize_rcu*() are called with
@@ -347,10 +348,17 @@ int shunt_enable_patch(struct klp_patch *kpatch)
 		snprintf(err, sizeof(err),
 			 "not a livepatch module (no MODULE_INFO(livepatch, \"Y\"))");
 		ret = -EINVAL;
+	} else if (shunt_route_get()) {
+		/* the patch holds the hooks for its callbacks until it goes */
+		snprintf(err, sizeof(err),
+			 "cannot hook klp_get_prev_state() for its callbacks");
+		ret = -EBUSY;
 	} else {
 		mutex_lock(&shunt_mutex);
 		ret = __shunt_enable_patch(kpatch, &opts, err, sizeof(err));
 		mutex_unlock(&shunt_mutex);
+		if (ret)
+			shunt_route_put();
 	}
 
 	if (ret)

@@ -63,15 +63,10 @@ static int __init shunt_init(void)
 	ret = shunt_core_init();
 	if (ret)
 		goto err_kobj;
-	ret = shunt_route_init();
-	if (ret)
-		goto err_core;
 
 	pr_info("loaded, version %s\n", SHUNT_VERSION);
 	return 0;
 
-err_core:
-	shunt_core_exit();
 err_kobj:
 	kobject_put(shunt_root_kobj);
 	return ret;
@@ -80,9 +75,8 @@ err_kobj:
 /* Every applied patch holds a reference on us: none is left here. */
 static void __exit shunt_exit(void)
 {
-	shunt_route_exit();
+	shunt_claim_exit();	/* the last claim disarms the routing hooks */
 	shunt_core_exit();
-	shunt_claim_exit();
 	kobject_put(shunt_root_kobj);
 	pr_info("unloaded\n");
 }

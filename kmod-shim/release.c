@@ -30,6 +30,7 @@ static void patch_free_module(struct shunt_patch *patch)
 		module_put(mod);
 	}
 	shunt_patch_free(patch);
+	shunt_route_put();
 	/* the workqueue is drained before our module can go */
 	module_put(THIS_MODULE);
 }

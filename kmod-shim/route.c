@@ -79,7 +79,16 @@ static struct shunt_route {
 	},
 };
 
-void shunt_route_exit(void)
+/*
+ * The hooks are armed only while somebody needs them: a claim (its
+ * module's klp_enable_patch() must come here) or a shunt patch (its
+ * callbacks may call klp_get_prev_state()). An idle shim is no ftrace
+ * user, so that e.g. kernel.ftrace_enabled=0 works as without it.
+ */
+static DEFINE_MUTEX(shunt_route_mutex);
+static unsigned int shunt_route_users;
+
+static void routes_disarm(void)
 {
 	int i;
 
@@ -94,7 +103,7 @@ void shunt_route_exit(void)
 	}
 }
 
-int shunt_route_init(void)
+static int routes_arm(void)
 {
 	int i, ret;
 
@@ -108,7 +117,8 @@ int shunt_route_init(void)
 		}
 		ret = register_ftrace_function(&r->ops);
 		if (ret) {
-			pr_err("cannot redirect %s: %d (another IPMODIFY user?)\n",
+			/* permanent ops are refused alike in both cases */
+			pr_err("cannot redirect %s: %d (ftrace disabled by kernel.ftrace_enabled=0, or another IPMODIFY user)\n",
 			       r->name, ret);
 			ftrace_set_filter_ip(&r->ops, r->addr, 1, 0);
 			goto err;
@@ -117,6 +127,28 @@ int shunt_route_init(void)
 	}
 	return 0;
 err:
-	shunt_route_exit();
+	routes_disarm();
 	return ret;
+}
+
+/* A claim or a patch needs the hooks; fails when they cannot be armed. */
+int shunt_route_get(void)
+{
+	int ret = 0;
+
+	mutex_lock(&shunt_route_mutex);
+	if (!shunt_route_users)
+		ret = routes_arm();
+	if (!ret)
+		shunt_route_users++;
+	mutex_unlock(&shunt_route_mutex);
+	return ret;
+}
+
+void shunt_route_put(void)
+{
+	mutex_lock(&shunt_route_mutex);
+	if (!WARN_ON_ONCE(!shunt_route_users) && !--shunt_route_users)
+		routes_disarm();
+	mutex_unlock(&shunt_route_mutex);
 }

@@ -10,7 +10,8 @@
  *    patch list, the fields of shunt_patch/shunt_object/shunt_func, the
  *    redirection stacks' writers and the transition in progress. Every
  *    "must hold" below is a lockdep_assert_held(&shunt_mutex).
- *  - Lock order: shunt_mutex -> shunt_claim_mutex (claim.c);
+ *  - Lock order: shunt_mutex -> shunt_claim_mutex (claim.c) ->
+ *    shunt_route_mutex (route.c);
  *    shunt_mutex -> shunt_trans_lock (pertask.c, raw spinlock);
  *    shunt_mutex -> task->pi_lock. shunt_trans_lock and pi_lock never
  *    nest.
@@ -285,8 +286,8 @@ ssize_t shunt_claim_show(char *buf);
 ssize_t shunt_claim_store(const char *buf, size_t count);
 
 /* route.c: klp_enable_patch() of claimed modules comes to the shim */
-int shunt_route_init(void);
-void shunt_route_exit(void);
+int shunt_route_get(void);
+void shunt_route_put(void);
 
 /* core.c: the registry */
 int shunt_enable_patch(struct klp_patch *kpatch);
