@@ -232,23 +232,22 @@ void shunt_patch_transition_done(struct shunt_patch *patch, int target,
 	shunt_patch_release(patch);
 }
 
-/* stop-machine gave up: put the patch back where it was */
-static void patch_cancel_transition(struct shunt_patch *patch, int target)
+/* The revert could not start or stop-machine gave up: the patch stays. */
+static void patch_revert_failed(struct shunt_patch *patch)
 {
 	struct shunt_trans_stats stats;
 
+	/* nobody may look at the transition once it is freed */
+	patch_set_transition(patch, false);
+	shunt_redirect_sync();
 	shunt_transition_cancel(&stats);
-	if (target == SHUNT_UNPATCHED) {
-		/* the stop-machine tries; the last transition's stay */
-		patch->stats.stop_ns = max(patch->stats.stop_ns, stats.stop_ns);
-		patch->stats.stop_tries = stats.stop_tries;
-		patch_set_transition(patch, false);
-		shunt_redirect_sync();
-		/* like a reversed unpatch: the patch is whole again */
-		patch_post_patch(patch);
-		patch->state = SHUNT_PATCH_APPLIED;
-		patch->enabled = true;
-	}
+	/* the stop-machine tries; the last transition's stay */
+	patch->stats.stop_ns = max(patch->stats.stop_ns, stats.stop_ns);
+	patch->stats.stop_tries = stats.stop_tries;
+	/* like a reversed unpatch: the patch is whole again */
+	patch_post_patch(patch);
+	patch->state = SHUNT_PATCH_APPLIED;
+	patch->enabled = true;
 }
 
 /* ---- enable ---- */
@@ -326,7 +325,7 @@ out_free:
 
 /*
  * A claimed module's klp_enable_patch() lands here (route.c), in the
- * module's init. Failing makes the module load fail, as it would with
+ * module's init, with a reference on shunt.ko that we drop on return. Failing makes the module load fail, as it would with
  * the kernel's livepatch; the reason is kept in the claim for the loader.
  * Like klp_enable_patch(), returns once the transition has started.
  */
@@ -337,8 +336,10 @@ int shunt_enable_patch(struct klp_patch *kpatch)
 	const char *name;
 	int ret;
 
-	if (!kpatch || !kpatch->mod || !kpatch->objs)
+	if (!kpatch || !kpatch->mod || !kpatch->objs) {
+		module_put(THIS_MODULE);
 		return -EINVAL;
+	}
 	name = kpatch->mod->name;
 
 	if (shunt_claim_options(name, &opts)) {
@@ -365,6 +366,8 @@ int shunt_enable_patch(struct klp_patch *kpatch)
 		pr_err("'%s': %s (%d)\n", name, err, ret);
 	shunt_claim_set_result(name, ret, err);
 	trace_shunt_patch_enabled(name, ret);
+	/* taken by the routing handler; shunt_exit() waits for our tail */
+	module_put(THIS_MODULE);
 	return ret;
 }
 
@@ -393,7 +396,7 @@ static int patch_revert(struct shunt_patch *patch)
 	if (ret) {
 		pr_err("'%s': revert failed: %s (%d)\n", patch->mod->name, err,
 		       ret);
-		patch_cancel_transition(patch, SHUNT_UNPATCHED);
+		patch_revert_failed(patch);
 	}
 	return ret;
 }

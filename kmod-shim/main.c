@@ -77,6 +77,12 @@ static void __exit shunt_exit(void)
 {
 	shunt_claim_exit();	/* the last claim disarms the routing hooks */
 	shunt_core_exit();
+	/*
+	 * A routed klp_enable_patch() drops its reference on us just before
+	 * it returns: wait until no task can still be in those last
+	 * instructions (RCU-tasks waits for a voluntary switch of each).
+	 */
+	synchronize_rcu_tasks();
 	kobject_put(shunt_root_kobj);
 	pr_info("unloaded\n");
 }

@@ -63,11 +63,16 @@ struct module *shunt_object_target(struct shunt_object *obj)
 	return mod;
 }
 
-/* Unpatch obj of an applied patch because its module goes away. */
+/*
+ * Unpatch obj because its module goes away. Like the kernel's livepatch,
+ * a patch in transition gets no pre_unpatch for it: its post_patch has
+ * not run either.
+ */
 static void object_going(struct shunt_object *obj)
 {
 	if (obj->patched) {
-		shunt_pre_unpatch_callback(obj);
+		if (!shunt_transition_running(obj->patch))
+			shunt_pre_unpatch_callback(obj);
 		shunt_object_unpatch(obj);
 		/* entries may be pushed again if the module comes back */
 		shunt_redirect_sync();

@@ -30,7 +30,14 @@ static void notrace shunt_route_enable(unsigned long ip,
 		return;
 
 	patch = (struct klp_patch *)ftrace_regs_get_argument(fregs, 0);
-	if (patch && patch->mod && shunt_claim_exists(patch->mod->name))
+	/*
+	 * The call may sleep in shunt.ko for long (callbacks, stop-machine
+	 * retries): pin us for it; shunt_enable_patch() lets go. If we are
+	 * going already, the kernel's livepatch gets the module, and the
+	 * loader says so.
+	 */
+	if (patch && patch->mod && shunt_claim_exists(patch->mod->name) &&
+	    try_module_get(THIS_MODULE))
 		ftrace_regs_set_instruction_pointer(fregs,
 					(unsigned long)shunt_enable_patch);
 

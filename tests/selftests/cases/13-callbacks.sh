@@ -1,4 +1,4 @@
-# TEST: callbacks run in the kernel's order (checked against the kernel's livepatch with the same module) for vmlinux and a module object, also for a module loaded later, unloaded while patched, or absent; a failing pre_patch aborts cleanly, for vmlinux and for a module loaded later
+# TEST: callbacks run in the kernel's order (checked against the kernel's livepatch with the same module) for vmlinux and a module object, also for a module loaded later, unloaded while patched, or absent; a failing pre_patch aborts cleanly, for vmlinux and for a module loaded later; a target coming and going while a busy module holds the transition, which is then reversed through sysfs
 M=$SHUNT_MODULES
 P=shunt_test_patch_target
 T=shunt_test_target
@@ -12,7 +12,7 @@ cb_seq() {
 	dmesg > /tmp/cb.all
 	tail -n +$(($(cat /tmp/cb.seen 2>/dev/null || echo 0) + 1)) /tmp/cb.all > /tmp/cb.log
 	wc -l < /tmp/cb.all > /tmp/cb.seen
-	sed -n -E -e "s/.*$P: (p[a-z_]+: .*)/\1/p" \
+	sed -n -E -e "s/.*$P: (p[a-z_]+_?[a-z]*: [a-z_]+( \[[a-z]+\])?)$/\1/p" \
 		-e "s/.*(livepatch|shunt): '$P': ((un)?patching complete)$/\2/p" \
 		/tmp/cb.log | tr '\n' ';'
 }
@@ -95,5 +95,31 @@ for backend in klp shunt; do
 	revert_p
 	assert_eq "$(cb_seq)" "pre_unpatch: vmlinux;post_unpatch: vmlinux;unpatching complete;" "$backend: revert"
 	assert_eq "$(cat /proc/cmdline)" "$orig" "$backend: cmdline original"
+
+	say "--- $backend: busy target module: a target comes and goes while the transition is held, then it is reversed (the kernel's test-callbacks.sh)"
+	load_module shunt_test_busy || fail "insmod shunt_test_busy"
+	busy_hold 1
+	wait_for 5 "the kthread to sleep in the original" sh -c 'dmesg | grep -q "sleeping in shunt_busy_sleep (original)"'
+	cb_seq > /dev/null
+	if [ $backend = shunt ]; then
+		shunt_ok apply --no-wait --no-metrics $M/$P.ko
+		root=$SHUNT_ROOT
+	else
+		load_module $P || fail "klp: insmod $P"
+		root=/sys/kernel/livepatch
+	fi
+	assert_eq "$(cat $root/$P/transition)" 1 "$backend: the kthread holds the transition"
+	assert_eq "$(cb_seq)" "pre_patch: vmlinux;pre_patch: shunt_test_busy [live];" "$backend: apply, held"
+	load_module $T || fail "insmod $T during the transition"
+	assert_eq "$(cb_seq)" "pre_patch: $T [coming];" "$backend: target loaded during the transition: no post_patch yet"
+	rmmod $T || fail "rmmod $T during the transition"
+	assert_eq "$(cb_seq)" "post_unpatch: $T [going];" "$backend: target unloaded during the transition: no pre_unpatch"
+	echo 0 > $root/$P/enabled || fail "$backend: reversing through sysfs"
+	wait_for 30 "$backend: $P to go" test ! -d $root/$P
+	rmmod $P || fail "$backend: rmmod $P after the reversal"
+	assert_eq "$(cb_seq)" "post_unpatch: vmlinux;post_unpatch: shunt_test_busy [live];unpatching complete;" "$backend: reversed"
+	busy_hold 0
+	rmmod shunt_test_busy || fail "rmmod shunt_test_busy"
+	cb_seq > /dev/null
 done
 assert_no_shunt_patches

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Patch with a vmlinux object (cmdline_proc_show) and a module object
- * (shunt_test_target: shunt_target_value), each with all four callbacks
- * logging "<callback>: <object> [<module state>]". pre_patch_ret is
- * returned by the pre_patch of the object named by fail_object.
+ * Patch with a vmlinux object (cmdline_proc_show) and two module objects
+ * (shunt_test_target: shunt_target_value; shunt_test_busy:
+ * shunt_busy_sleep, which its kthread can sleep in to hold a
+ * transition), each with all four callbacks logging "<callback>:
+ * <object> [<module state>]". pre_patch_ret is returned by the pre_patch
+ * of the object named by fail_object.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/livepatch.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
@@ -18,6 +21,10 @@ MODULE_PARM_DESC(pre_patch_ret, "what the failing object's pre_patch returns");
 static char *fail_object = "vmlinux";
 module_param(fail_object, charp, 0644);
 MODULE_PARM_DESC(fail_object, "object whose pre_patch returns pre_patch_ret");
+
+static unsigned int pre_patch_sleep_ms;
+module_param(pre_patch_sleep_ms, uint, 0644);
+MODULE_PARM_DESC(pre_patch_sleep_ms, "how long vmlinux's pre_patch sleeps");
 
 static const char *const mod_states[] = {
 	[MODULE_STATE_LIVE] = "live",
@@ -43,6 +50,8 @@ static void log_cb(const char *cb, struct klp_object *obj)
 static int cb_pre_patch(struct klp_object *obj)
 {
 	log_cb("pre_patch", obj);
+	if (!obj->name && pre_patch_sleep_ms)
+		msleep(pre_patch_sleep_ms);
 	return strcmp(obj_name(obj), fail_object) ? 0 : pre_patch_ret;
 }
 
@@ -72,6 +81,12 @@ static const char *patched_target_value(void)
 	return "patched";
 }
 
+/* only switched tasks get here; they do not sleep in it */
+static void patched_busy_sleep(void)
+{
+	pr_info("shunt_busy_sleep: patched version\n");
+}
+
 static struct klp_func vmlinux_funcs[] = {
 	{ .old_name = "cmdline_proc_show", .new_func = patched_cmdline_show },
 	{ }
@@ -79,6 +94,11 @@ static struct klp_func vmlinux_funcs[] = {
 
 static struct klp_func target_funcs[] = {
 	{ .old_name = "shunt_target_value", .new_func = patched_target_value },
+	{ }
+};
+
+static struct klp_func busy_funcs[] = {
+	{ .old_name = "shunt_busy_sleep", .new_func = patched_busy_sleep },
 	{ }
 };
 
@@ -92,6 +112,8 @@ static struct klp_func target_funcs[] = {
 static struct klp_object objs[] = {
 	{ .funcs = vmlinux_funcs, .callbacks = CALLBACKS },
 	{ .name = "shunt_test_target", .funcs = target_funcs,
+	  .callbacks = CALLBACKS },
+	{ .name = "shunt_test_busy", .funcs = busy_funcs,
 	  .callbacks = CALLBACKS },
 	{ }
 };
