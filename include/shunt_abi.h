@@ -48,7 +48,8 @@
  *
  *     claim NAME [redirect=ftrace|kprobe]
  *                [consistency=per-task|stop-machine|immediate]
- *                [stop-retries=N] [immediate-func=FUNC]... [replace=0|1]
+ *                [stop-retries=N (<= SHUNT_STOP_RETRIES_MAX)]
+ *                [immediate-func=FUNC]... [replace=0|1]
  *         NAME's klp_enable_patch() calls are served by the shim until
  *         the claim is dropped, also after a failed attempt. Defaults:
  *         ftrace, per-task, 5 stop-machine retries. A new claim for NAME
@@ -81,6 +82,12 @@
 
 /* module name of the shim itself */
 #define SHUNT_MODULE_NAME	"shunt"
+
+/*
+ * stop-machine attempts after the first: each waits 20 ms doubling to 1 s
+ * with the shim's mutex held, so at most about 45 s in all
+ */
+#define SHUNT_STOP_RETRIES_MAX	50
 
 /* the largest write the claim file takes at once */
 #define SHUNT_CLAIM_WRITE_MAX	4000

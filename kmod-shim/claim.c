@@ -225,7 +225,8 @@ static int claim_parse_option(struct shunt_options *opts, const char *opt)
 	else if (!strcmp(opt, "replace=1"))
 		opts->replace = 1;
 	else if (str_has_prefix(opt, "stop-retries="))
-		return kstrtouint(opt + 13, 10, &opts->stop_retries);
+		return kstrtouint(opt + 13, 10, &opts->stop_retries) ?:
+		       (opts->stop_retries > SHUNT_STOP_RETRIES_MAX ? -EINVAL : 0);
 	else if (str_has_prefix(opt, "immediate-func="))
 		return claim_add_immediate(opts, opt + 15);
 	else

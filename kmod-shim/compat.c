@@ -21,6 +21,11 @@
 
 #include "shunt.h"
 
+/* the reliable stack walk below is the ORC unwinder's */
+#ifndef CONFIG_UNWINDER_ORC
+#error "shunt needs CONFIG_UNWINDER_ORC for its reliable stack walk"
+#endif
+
 /*
  * find_module() is not exported (since 5.12). Walk the module list from
  * our own entry: it is RCU-protected, and its head (the kernel's static

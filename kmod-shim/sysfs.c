@@ -130,21 +130,20 @@ static ssize_t redirect_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  shunt_redirect_name(to_patch(kobj)->opts.redirect));
 }
 
-/* who holds up the transition, else the module's release */
+/* who holds up the transition, else the module's release: whole lines */
 static ssize_t blocked_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
 	unsigned int switched[SHUNT_NR_HOW], pending;
 	struct shunt_patch *patch = to_patch(kobj);
-	char blocked[SHUNT_BLOCKED_LEN];
 
 	mutex_lock(&shunt_mutex);
-	if (!shunt_transition_progress(patch, &pending, switched, blocked,
-				       sizeof(blocked)))
-		strscpy(blocked, patch->state == SHUNT_PATCH_RELEASING ?
-			patch->blocked : "", sizeof(blocked));
+	if (!shunt_transition_progress(patch, &pending, switched, buf,
+				       PAGE_SIZE))
+		strscpy(buf, patch->state == SHUNT_PATCH_RELEASING ?
+			patch->blocked : "", PAGE_SIZE);
 	mutex_unlock(&shunt_mutex);
-	return sysfs_emit(buf, "%s", blocked);
+	return strlen(buf);
 }
 
 static ssize_t error_show(struct kobject *kobj, struct kobj_attribute *attr,

@@ -50,7 +50,7 @@ void apply_usage(void)
 	       "                        (repeatable; per-task and stop-machine)\n"
 	       "  --redirect=HOW        ftrace (default) or kprobe\n"
 	       "  --replace             replace every shunt patch applied before\n"
-	       "  --stop-retries=N      stop-machine attempts after the first (5)\n"
+	       "  --stop-retries=N      stop-machine attempts after the first (5, at most 50)\n"
 	       "  --timeout=S           give the transition S seconds (%d), then name\n"
 	       "                        the blocking tasks and reverse it\n"
 	       "  --no-wait             return once the transition has started\n"
@@ -130,8 +130,9 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 			errno = 0;
 			o->claim.stop_retries = strtol(optarg, &end, 10);
 			if (end == optarg || *end || errno || o->claim.stop_retries < 0 ||
-			    o->claim.stop_retries > INT_MAX)
-				return usage_error("apply", "bad --stop-retries '%s'", optarg);
+			    o->claim.stop_retries > SHUNT_STOP_RETRIES_MAX)
+				return usage_error("apply", "bad --stop-retries '%s' (0 to %d)",
+						   optarg, SHUNT_STOP_RETRIES_MAX);
 			break;
 		case 't':
 			o->timeout = parse_seconds(optarg);
@@ -165,6 +166,21 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 	if (optind >= argc)
 		return usage_error("apply", "which module? FILE.ko is missing");
 	return OPTS_OK;
+}
+
+/*
+ * The shim refuses a claim with EBUSY when it cannot hook
+ * klp_enable_patch(): ftrace may be switched off (its hooks are
+ * permanent ftrace users), which the kernel does not tell it.
+ */
+static void explain_claim_failure(const char *name, int err)
+{
+	if (err == EBUSY && read_long("/proc/sys/kernel", "ftrace_enabled", 1) == 0)
+		fprintf(stderr, "shunt: %s: cannot claim %s: ftrace is disabled (sysctl kernel.ftrace_enabled=0)\n",
+			SHUNT_CLAIM_FILE, name);
+	else
+		fprintf(stderr, "shunt: %s: cannot claim %s: %s\n", SHUNT_CLAIM_FILE,
+			name, strerror(err));
 }
 
 /* "shunt: FILE: MESSAGE" for a module the kernel would not load */
@@ -473,8 +489,7 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 	if (build_claim(file, &mf, &o->claim, &claim))
 		goto out;
 	if (claim_write(claim.buf, claim.len)) {
-		fprintf(stderr, "shunt: %s: cannot claim %s: %s\n", SHUNT_CLAIM_FILE,
-			name, strerror(errno));
+		explain_claim_failure(name, errno);
 		claim_drop(name);
 		goto out;
 	}
