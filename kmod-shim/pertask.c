@@ -322,8 +322,8 @@ static bool sweep_task(struct shunt_trans *t, struct task_struct *task,
 {
 	struct shunt_task_slot *slot = NULL;
 	unsigned long flags, hit = 0;
-	bool wake = false, running;
 	unsigned int state;
+	bool wake = false;
 	int *sp, ret;
 
 	if (!is_idle_task(task))
@@ -337,11 +337,7 @@ static bool sweep_task(struct shunt_trans *t, struct task_struct *task,
 	}
 	raw_spin_lock_irqsave(&task->pi_lock, flags);
 	state = READ_ONCE(task->__state);
-	running = state == TASK_RUNNING || state == TASK_WAKING ||
-		  READ_ONCE(task->on_rq);
-	/* on_cpu drops once the switch away is done: the stack is final */
-	running = running || smp_load_acquire(&task->on_cpu);
-	if (running) {
+	if (shunt_task_may_run(task)) {
 		raw_spin_unlock_irqrestore(&task->pi_lock, flags);
 		/* where a context switch last found it */
 		hit = slot ? READ_ONCE(slot->last_hit) : 0;

@@ -42,6 +42,11 @@ static void patch_free_module(struct shunt_patch *patch)
  * is unreliable (no ORC data), in ftrace_regs_caller the unwinder reads
  * the saved regs->ip, which is the new function.
  */
+/*
+ * Blocked tasks are checked one by one, without stalling any CPU; only
+ * when some task may be running (its stack cannot be read while it
+ * runs) does a stop_machine() check have the last word.
+ */
 static int patch_module_in_use(struct shunt_patch *patch, char *blocked,
 			       size_t len)
 {
@@ -56,9 +61,12 @@ static int patch_module_in_use(struct shunt_patch *patch, char *blocked,
 		.nr_ranges = 1,
 		.blockers = { .buf = blocked, .len = len },
 	};
+	unsigned int running;
 	int ret;
 
-	ret = shunt_stack_check_all(&sc);
+	ret = shunt_stack_check_blocked(&text, 1, &sc.blockers, &running);
+	if (!ret && running)
+		ret = shunt_stack_check_all(&sc);
 	trace_shunt_module_release(mod->name, ret);
 	return ret;
 }

@@ -77,6 +77,37 @@ int shunt_stack_check(struct task_struct *task,
 	return ret;
 }
 
+int shunt_stack_check_blocked(const struct shunt_code_range *ranges, int nr,
+			      struct shunt_blockers *b,
+			      unsigned int *running)
+{
+	struct task_struct *g, *task;
+	unsigned long flags, hit;
+	int ret;
+
+	shunt_blockers_init(b, b->buf, b->len);
+	*running = 0;
+	rcu_read_lock();
+	for_each_process_thread(g, task) {
+		if (task == current) {
+			ret = shunt_stack_check(task, ranges, nr, &hit);
+		} else {
+			raw_spin_lock_irqsave(&task->pi_lock, flags);
+			if (shunt_task_may_run(task)) {
+				raw_spin_unlock_irqrestore(&task->pi_lock, flags);
+				(*running)++;
+				continue;
+			}
+			ret = shunt_stack_check(task, ranges, nr, &hit);
+			raw_spin_unlock_irqrestore(&task->pi_lock, flags);
+		}
+		if (ret)
+			shunt_blockers_add(b, task, hit, "stack not reliable");
+	}
+	rcu_read_unlock();
+	return b->nr ? -EBUSY : 0;
+}
+
 static void check_stopped_task(struct shunt_stack_check_all *sc,
 			       struct task_struct *task)
 {

@@ -35,6 +35,31 @@ int shunt_stack_check(struct task_struct *task,
 		      const struct shunt_code_range *ranges, int nr,
 		      unsigned long *hit);
 
+/*
+ * With task->pi_lock held: may the task run (or be about to)? A task
+ * that cannot is blocked, and no wakeup gets past the lock: its stack
+ * stands still until the lock is dropped.
+ */
+static inline bool shunt_task_may_run(struct task_struct *task)
+{
+	unsigned int state = READ_ONCE(task->__state);
+
+	lockdep_assert_held(&task->pi_lock);
+	/* on_cpu drops once the switch away is done: the stack is final */
+	return state == TASK_RUNNING || state == TASK_WAKING ||
+	       READ_ONCE(task->on_rq) || smp_load_acquire(&task->on_cpu);
+}
+
+/*
+ * Every task's stack without stopping the machine: blocked ones under
+ * their pi_lock, current directly. 0 when none of those holds the
+ * ranges (*running says how many could not be checked because they may
+ * run), -EBUSY with the blockers listed when one does.
+ */
+int shunt_stack_check_blocked(const struct shunt_code_range *ranges, int nr,
+			      struct shunt_blockers *b,
+			      unsigned int *running);
+
 struct shunt_stack_check_all {
 	const struct shunt_code_range *ranges;
 	int nr_ranges;

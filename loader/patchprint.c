@@ -16,6 +16,16 @@ static const char *or_dash(const char *s)
 	return s[0] ? s : "-";
 }
 
+/* " release pending, held by PID COMM" from the first blocked line */
+static void print_release_holder(FILE *f, const char *blocked)
+{
+	int pid, n = 0;
+	char comm[32];
+
+	if (blocked && sscanf(blocked, "%d %31s%n", &pid, comm, &n) == 2 && n)
+		fprintf(f, " release pending, held by %d %s", pid, comm);
+}
+
 void patch_print_line(FILE *f, const struct patch_info *pi)
 {
 	fprintf(f, "%-24s %-5s %-10s enabled=%d transition=%d", pi->name,
@@ -28,6 +38,8 @@ void patch_print_line(FILE *f, const struct patch_info *pi)
 		fprintf(f, " replace");
 	if (pi->forced)
 		fprintf(f, " forced");
+	if (pi->shunt && !strcmp(pi->state, "releasing"))
+		print_release_holder(f, patch_attr_value(pi, SHIM_ATTR_BLOCKED));
 	fprintf(f, "  functions:");
 	for (int i = 0; i < pi->nr_objs; i++)
 		for (int j = 0; j < pi->objs[i].nr_funcs; j++)
