@@ -454,6 +454,7 @@ int shunt_set_enabled(struct shunt_patch *patch, bool enabled)
 {
 	struct shunt_patch *later;
 	const char *fname;
+	int ret;
 
 	lockdep_assert_held(&shunt_mutex);
 	if (patch->state == SHUNT_PATCH_REPLACED) {
@@ -476,10 +477,13 @@ int shunt_set_enabled(struct shunt_patch *patch, bool enabled)
 		}
 	}
 	if (shunt_transition_running(patch)) {
+		ret = shunt_transition_reverse();
+		if (ret)
+			return ret;
 		patch->enabled = enabled;
 		patch->state = enabled ? SHUNT_PATCH_APPLYING :
 					 SHUNT_PATCH_REVERTING;
-		return shunt_transition_reverse();
+		return 0;
 	}
 	if (enabled || patch->state != SHUNT_PATCH_APPLIED)
 		return -EINVAL;

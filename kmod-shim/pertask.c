@@ -46,8 +46,9 @@ static DEFINE_RAW_SPINLOCK(shunt_trans_lock);
 /* ---- the task table ---- */
 
 /*
- * The slot of task, or the free slot where its probe sequence ends; NULL
- * when the table has neither.
+ * The slot of task, or the empty slot where its probe sequence ends;
+ * NULL when the table has neither. Lock-free: a task is never past an
+ * empty slot of its sequence.
  */
 static notrace struct shunt_task_slot *slot_probe(struct shunt_task_table *tt,
 						  struct task_struct *task)
@@ -74,40 +75,49 @@ static notrace struct shunt_task_slot *slot_find(struct shunt_task_table *tt,
 }
 
 /*
- * New slots start at the state the transition started from (set when the
- * table was made): pending, unless the transition was reversed since.
- * Never more than 3/4 full, so that lookups find a free slot. Callers
- * other than the first snapshot hold shunt_trans_lock, as reversing does.
+ * Under shunt_trans_lock, as every insert is: the slot of task, made at
+ * state if it has none (*created), in the first slot of its sequence
+ * that is empty or was left by an exited task. Never more than 3/4 of
+ * the slots taken, so that lookups end. NULL when the table is full:
+ * the task is not tracked, and the transition cannot be reversed.
  */
 static struct shunt_task_slot *slot_insert(struct shunt_trans *t,
-					   struct task_struct *task,
+					   struct task_struct *task, int state,
 					   bool *created)
 {
 	struct shunt_task_table *tt = &t->table;
-	struct shunt_task_slot *slot;
-	struct task_struct *k;
+	unsigned int mask = tt->size - 1;
+	unsigned int i = hash_ptr(task, ilog2(tt->size));
+	struct shunt_task_slot *reuse = NULL;
+	unsigned int n;
 
+	lockdep_assert_held(&shunt_trans_lock);
 	*created = false;
-	for (;;) {
-		slot = slot_probe(tt, task);
-		if (!slot || READ_ONCE(slot->task) == task)
-			return slot;
-		if (atomic_inc_return(&tt->used) > tt->size / 4 * 3) {
-			atomic_dec(&tt->used);
+	for (n = 0; n < tt->size; n++, i = (i + 1) & mask) {
+		struct task_struct *k = tt->slots[i].task;
+
+		if (k == task)
+			return &tt->slots[i];
+		if (k == SHUNT_SLOT_GONE && !reuse)
+			reuse = &tt->slots[i];
+		if (!k)
+			break;
+	}
+	if (!reuse) {
+		if (n == tt->size || tt->used + 1 > tt->size / 4 * 3) {
+			tt->overflow = true;
 			return NULL;
 		}
-		k = cmpxchg(&slot->task, NULL, task);
-		if (!k) {
-			*created = true;
-			if (READ_ONCE(slot->state) != READ_ONCE(t->target))
-				atomic_inc(&t->pending);
-			return slot;
-		}
-		atomic_dec(&tt->used);
-		if (k == task)
-			return slot;
-		/* another task took it first: probe on */
+		reuse = &tt->slots[i];
+		tt->used++;
 	}
+	*created = true;
+	WRITE_ONCE(reuse->state, state);
+	WRITE_ONCE(reuse->last_hit, 0);
+	smp_store_release(&reuse->task, task);	/* the state before the task */
+	if (state != t->target)
+		atomic_inc(&t->pending);
+	return reuse;
 }
 
 static int *task_state_ptr(struct shunt_trans *t, struct task_struct *task)
@@ -226,9 +236,13 @@ static void notrace probe_sys_boundary(void *data, struct pt_regs *regs,
 				   SHUNT_SWITCH_BOUNDARY);
 }
 
-/* the child has not run yet: it takes the parent's state */
-static void notrace probe_fork(void *data, struct task_struct *parent,
-			       struct task_struct *child)
+/*
+ * Every new task passes here (forks, threads, io_uring workers, vhost
+ * tasks: all of copy_process()), before it first runs: it takes its
+ * creator's state.
+ */
+static void notrace probe_newtask(void *data, struct task_struct *child,
+				  unsigned long clone_flags)
 {
 	struct shunt_trans *t = rcu_dereference_sched(shunt_trans);
 	struct shunt_task_slot *slot;
@@ -239,9 +253,9 @@ static void notrace probe_fork(void *data, struct task_struct *parent,
 	if (!t || !READ_ONCE(t->table.slots) || READ_ONCE(t->all_at_target))
 		return;
 	raw_spin_lock_irqsave(&shunt_trans_lock, flags);
-	slot = slot_insert(t, child, &created);
+	slot = slot_insert(t, child, !t->target, &created);
 	if (slot && READ_ONCE(t->table_ready)) {
-		pstate = task_state_ptr(t, parent);
+		pstate = task_state_ptr(t, current);
 		if (!pstate || READ_ONCE(*pstate) == t->target)
 			shunt_trans_switch(t, child->pid, &slot->state,
 					   SHUNT_SWITCH_INHERIT);
@@ -279,7 +293,7 @@ struct shunt_tp {
 
 static struct shunt_tp shunt_tps[] = {
 	{ "sched_switch", probe_sched_switch },
-	{ "sched_process_fork", probe_fork },
+	{ "task_newtask", probe_newtask },
 	{ "sched_process_free", probe_free },
 	{ "sys_enter", probe_sys_boundary },
 	{ "sys_exit", probe_sys_boundary },
@@ -484,6 +498,7 @@ int shunt_pertask_start(struct shunt_trans *t)
 	struct shunt_task_table *tt = &t->table;
 	struct task_struct *g, *task;
 	struct shunt_task_slot *slots;
+	unsigned long flags;
 	unsigned int size, i;
 	bool created;
 	int ret;
@@ -506,8 +521,11 @@ int shunt_pertask_start(struct shunt_trans *t)
 		return ret;
 	}
 	rcu_read_lock();
-	for_each_process_thread(g, task)
-		slot_insert(t, task, &created);
+	for_each_process_thread(g, task) {
+		raw_spin_lock_irqsave(&shunt_trans_lock, flags);
+		slot_insert(t, task, !t->target, &created);
+		raw_spin_unlock_irqrestore(&shunt_trans_lock, flags);
+	}
 	rcu_read_unlock();
 	smp_wmb();	/* the slots before table_ready */
 	WRITE_ONCE(t->table_ready, true);
@@ -530,19 +548,34 @@ void shunt_pertask_stop(struct shunt_trans *t)
 
 /*
  * Flip the target with probes paused and recount who is not there:
- * returns the new pending count. Never waits for the sweep: it may be
+ * returns the new pending count, or -ENOSPC (nothing changed) when a
+ * task could not be tracked. Never waits for the sweep: it may be
  * waiting for shunt_mutex, which the caller holds.
  */
 int shunt_pertask_reverse(struct shunt_trans *t)
 {
 	struct shunt_task_table *tt = &t->table;
-	unsigned long flags;
+	struct task_struct *g, *task;
 	int target, cpu, pending = 0;
+	unsigned long flags;
+	bool created;
 	unsigned int i;
 
 	lockdep_assert_held(&shunt_mutex);
 	cancel_delayed_work(&tt->sweep_work);
 	raw_spin_lock_irqsave(&shunt_trans_lock, flags);
+	/*
+	 * A task missing from the table uses the target's code: it must
+	 * count as at the old target, never as already at the new one.
+	 */
+	rcu_read_lock();
+	for_each_process_thread(g, task)
+		slot_insert(t, task, t->target, &created);
+	rcu_read_unlock();
+	if (tt->overflow) {
+		raw_spin_unlock_irqrestore(&shunt_trans_lock, flags);
+		return -ENOSPC;
+	}
 	target = !t->target;
 	WRITE_ONCE(t->target, target);
 	for (i = 0; i < tt->size; i++) {

@@ -295,6 +295,13 @@ int shunt_transition_reverse(void)
 	 */
 	synchronize_rcu();
 	pending = shunt_pertask_reverse(t);
+	if (pending < 0) {
+		pr_err("'%s': cannot reverse the transition: the task table is full, some tasks are not tracked\n",
+		       t->patch->mod->name);
+		WRITE_ONCE(t->paused, false);
+		shunt_pertask_sweep_now(t);
+		return pending;
+	}
 
 	pr_info("'%s': reversing transition to %s\n", t->patch->mod->name,
 		t->target ? "patched" : "unpatched");

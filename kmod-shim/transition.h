@@ -46,10 +46,11 @@ struct shunt_task_slot {
 /**
  * struct shunt_task_table - the per-task model's view of every task
  * @size:	slots, a power of two
- * @used:	slots taken
+ * @used:	slots ever taken (exited tasks' slots are reused)
+ * @overflow:	a task could not be tracked: the table was full
  * @slots:	open addressing by task pointer; NULL until the table is
- *		made; slots are claimed with cmpxchg() by the snapshot and
- *		under shunt_trans_lock by forks, states change by cmpxchg()
+ *		made; slots are claimed under shunt_trans_lock (snapshot,
+ *		new tasks, reversal), states change by cmpxchg()
  * @idle_state:	per CPU, the state of its idle task (idle tasks are on
  *		no task list)
  * @sweeps:	sweeps done, for the backoff; under shunt_mutex
@@ -59,7 +60,8 @@ struct shunt_task_slot {
  */
 struct shunt_task_table {
 	unsigned int size;
-	atomic_t used;
+	unsigned int used;
+	bool overflow;
 	struct shunt_task_slot *slots;
 	int *idle_state;
 	unsigned int sweeps;
