@@ -133,8 +133,9 @@ static int *task_state_ptr(struct shunt_trans *t, struct task_struct *task)
 /*
  * The state of current for the redirection handlers, lock-free in any
  * context: which version of the transitioning patch's functions it
- * uses. Tasks missing from the table were born after the transition
- * started, on a fresh stack.
+ * uses. A task missing from the table (the table was full when it was
+ * created, during the transition, on a fresh stack) uses the target's;
+ * a reversal enters such tasks before it flips the target.
  */
 int notrace shunt_task_state(void)
 {
