@@ -21,6 +21,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
+#include <linux/task_work.h>
 #include <linux/tracepoint.h>
 
 #include "shunt.h"
@@ -28,9 +29,13 @@
 #include "trace.h"
 #include "transition.h"
 
-/* sweep backoff: 5 ms doubling to 1 s; wake kthreads after ~2 s */
+/*
+ * sweep backoff: 5 ms doubling to 1 s; a fake signal for user tasks
+ * after ~1.3 s (the kernel's livepatch: 15 s), wake kthreads after ~2 s
+ */
 #define SWEEP_FIRST_MS		5
 #define SWEEP_MAX_MS		1000
+#define SWEEP_SIGNAL_AFTER	8
 #define SWEEP_WAKE_AFTER	12
 /* fall back to stop_machine() for idle tasks that never switch */
 #define SWEEP_IDLE_STOP_AFTER	6
@@ -114,6 +119,7 @@ static struct shunt_task_slot *slot_insert(struct shunt_trans *t,
 	*created = true;
 	WRITE_ONCE(reuse->state, state);
 	WRITE_ONCE(reuse->last_hit, 0);
+	reuse->signalled = false;
 	smp_store_release(&reuse->task, task);	/* the state before the task */
 	if (state != t->target)
 		atomic_inc(&t->pending);
@@ -327,50 +333,159 @@ static int shunt_tps_register(void)
 
 /* ---- the sweep, under shunt_mutex ---- */
 
+/* what the sweep does for a task it could not switch */
+enum sweep_nudge {
+	SWEEP_NUDGE_NONE,
+	SWEEP_NUDGE_WAKE,	/* a kthread asleep where its stack is unreliable */
+	SWEEP_NUDGE_SIGNAL,	/* a user task asleep in the code it must leave */
+	SWEEP_NUDGE_IPI,	/* running: check it where it runs */
+};
+
 /*
  * A blocked task cannot be woken while we hold its pi_lock: its stack
- * stands still. Running and runnable ones are caught when they switch.
- * Returns true when the task should get a wakeup to move on.
+ * stands still. Runnable ones are caught when they switch in; running
+ * ones are checked from an interrupt on their CPU.
  */
-static bool sweep_task(struct shunt_trans *t, struct task_struct *task,
-		       struct shunt_blockers *b)
+static enum sweep_nudge sweep_task(struct shunt_trans *t,
+				   struct task_struct *task,
+				   struct shunt_blockers *b)
 {
+	enum sweep_nudge nudge = SWEEP_NUDGE_NONE;
 	struct shunt_task_slot *slot = NULL;
 	unsigned long flags, hit = 0;
 	unsigned int state;
-	bool wake = false;
 	int *sp, ret;
 
 	if (!is_idle_task(task))
 		slot = slot_find(&t->table, task);
 	sp = task_state_ptr(t, task);
 	if (!sp || READ_ONCE(*sp) == t->target)
-		return false;
+		return SWEEP_NUDGE_NONE;
 	if (task == current) {
 		trans_try_task(t, task);
-		return false;
+		return SWEEP_NUDGE_NONE;
 	}
 	raw_spin_lock_irqsave(&task->pi_lock, flags);
 	state = READ_ONCE(task->__state);
 	if (shunt_task_may_run(task)) {
+		if (READ_ONCE(task->on_cpu))
+			nudge = SWEEP_NUDGE_IPI;
 		raw_spin_unlock_irqrestore(&task->pi_lock, flags);
 		/* where a context switch last found it */
 		hit = slot ? READ_ONCE(slot->last_hit) : 0;
 		shunt_blockers_add(b, task, hit, "running");
-		return false;
+		return nudge;
 	}
 	ret = task_stack_clean(t, task, &hit);
 	if (!ret)
 		shunt_trans_switch(t, task->pid, sp, SHUNT_SWITCH_STACK);
 	else if (slot && hit)
 		WRITE_ONCE(slot->last_hit, hit);
-	else
-		wake = (task->flags & PF_KTHREAD) &&
-		       (state & TASK_INTERRUPTIBLE);
+	if (ret && (state & TASK_INTERRUPTIBLE)) {
+		if (!(task->flags & PF_KTHREAD))
+			nudge = SWEEP_NUDGE_SIGNAL;
+		else if (!hit)
+			nudge = SWEEP_NUDGE_WAKE;
+	}
 	raw_spin_unlock_irqrestore(&task->pi_lock, flags);
 	if (ret)
 		shunt_blockers_add(b, task, hit, "stack not reliable");
-	return wake;
+	return nudge;
+}
+
+/*
+ * In the interrupt on a CPU whose task the sweep found running: that
+ * task stands still meanwhile, and its stack is walked through the
+ * interrupt frame; interrupted in user mode, the walk ends there clean.
+ */
+static void notrace check_current_ipi(void *info)
+{
+	struct shunt_trans *t = rcu_dereference_sched(shunt_trans);
+
+	if (trans_active(t))
+		trans_try_task(t, current);
+}
+
+/*
+ * The fake signal: task work with TWA_SIGNAL interrupts an interruptible
+ * sleep the way a signal does, and runs on the way back to user space,
+ * a kernel/user boundary: the task switches there. It holds shunt.ko
+ * until it ran (shunt_exit() waits for its last instructions).
+ */
+static void boundary_work_fn(struct callback_head *cb)
+{
+	struct shunt_trans *t;
+	int *state;
+
+	preempt_disable();
+	t = rcu_dereference_sched(shunt_trans);
+	if (trans_active(t)) {
+		state = task_state_ptr(t, current);
+		if (state && READ_ONCE(*state) != READ_ONCE(t->target))
+			shunt_trans_switch(t, current->pid, state,
+					   SHUNT_SWITCH_BOUNDARY);
+	}
+	preempt_enable();
+	kfree(cb);
+	module_put(THIS_MODULE);
+}
+
+static void fake_signal(struct shunt_task_slot *slot, struct task_struct *task)
+{
+	struct callback_head *cb;
+
+	if (!slot || slot->signalled || !try_module_get(THIS_MODULE))
+		return;
+	cb = kzalloc(sizeof(*cb), GFP_NOWAIT);
+	if (cb) {
+		init_task_work(cb, boundary_work_fn);
+		if (!task_work_add(task, cb, TWA_SIGNAL)) {
+			slot->signalled = true;
+			return;
+		}
+		kfree(cb);
+	}
+	module_put(THIS_MODULE);
+}
+
+static void sweep_nudge(struct shunt_trans *t, struct task_struct *task,
+			enum sweep_nudge nudge)
+{
+	unsigned int sweeps = t->table.sweeps;
+
+	switch (nudge) {
+	case SWEEP_NUDGE_WAKE:
+		if (sweeps >= SWEEP_WAKE_AFTER)
+			wake_up_process(task);
+		break;
+	case SWEEP_NUDGE_SIGNAL:
+		if (sweeps >= SWEEP_SIGNAL_AFTER)
+			fake_signal(slot_find(&t->table, task), task);
+		break;
+	case SWEEP_NUDGE_IPI:
+		if (sweeps >= 1)
+			smp_call_function_single(task_cpu(task),
+						 check_current_ipi, NULL, 0);
+		break;
+	case SWEEP_NUDGE_NONE:
+		break;
+	}
+}
+
+/*
+ * An offline CPU's idle task cannot run any code until the CPU comes
+ * back, and then on a fresh stack: it switches at once, as under the
+ * kernel's livepatch.
+ */
+static void sweep_offline_idle(struct shunt_trans *t)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu) &&
+		    READ_ONCE(t->table.idle_state[cpu]) != t->target)
+			shunt_trans_switch(t, 0, &t->table.idle_state[cpu],
+					   SHUNT_SWITCH_IDLE);
 }
 
 struct idle_stop {
@@ -444,11 +559,10 @@ static void sweep_work_fn(struct work_struct *work)
 	}
 	shunt_blockers_init(&b, t->blocked, sizeof(t->blocked));
 	rcu_read_lock();
-	for_each_process_thread(g, task) {
-		if (sweep_task(t, task, &b) && tt->sweeps >= SWEEP_WAKE_AFTER)
-			wake_up_process(task);	/* like klp's fake signal */
-	}
+	for_each_process_thread(g, task)
+		sweep_nudge(t, task, sweep_task(t, task, &b));
 	rcu_read_unlock();
+	sweep_offline_idle(t);
 	if (tt->sweeps >= SWEEP_IDLE_STOP_AFTER)
 		sweep_idle(t);
 	tt->sweeps++;
@@ -582,6 +696,7 @@ int shunt_pertask_reverse(struct shunt_trans *t)
 	for (i = 0; i < tt->size; i++) {
 		struct task_struct *k = READ_ONCE(tt->slots[i].task);
 
+		tt->slots[i].signalled = false;	/* may need another one */
 		if (k && k != SHUNT_SLOT_GONE &&
 		    READ_ONCE(tt->slots[i].state) != target)
 			pending++;

@@ -39,6 +39,7 @@ struct shunt_task_slot {
 	int state;
 	/* where its stack last held code it must leave: for 'blocked' */
 	unsigned long last_hit;
+	bool signalled;			/* got its fake signal; the sweep's */
 };
 
 #define SHUNT_SLOT_GONE ((struct task_struct *)1UL)
