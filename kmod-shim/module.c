@@ -110,7 +110,9 @@ static int object_coming(struct shunt_object *obj, struct module *mod)
 		return ret;
 	}
 	/* in transition: post_patch comes when it completes */
-	if (!in_transition)
+	if (in_transition)
+		shunt_transition_add_object(obj);
+	else
 		shunt_post_patch_callback(obj);
 	return 0;
 }
@@ -145,7 +147,12 @@ static int module_coming(struct module *mod)
 	mutex_lock(&shunt_mutex);
 	list_add(&coming->node, &shunt_coming_modules);
 	list_for_each_entry(patch, &shunt_patches, node) {
-		if (!patch->enabled || patch->state == SHUNT_PATCH_RELEASING)
+		/*
+		 * As under the kernel's livepatch, a patch being reverted
+		 * patches the module too, in transition: a reversal of the
+		 * revert must leave it patched like the rest.
+		 */
+		if (!patch->enabled && !shunt_transition_running(patch))
 			continue;
 		shunt_for_each_object(patch, obj) {
 			if (!obj->desc->name || strcmp(obj->name, mod->name) ||

@@ -172,10 +172,10 @@ int notrace shunt_task_state(void)
 static int task_stack_clean(struct shunt_trans *t, struct task_struct *task,
 			    unsigned long *hit)
 {
-	int leave = !READ_ONCE(t->target);
+	const struct shunt_code_range *ranges;
+	int nr = shunt_transition_ranges(t, !READ_ONCE(t->target), &ranges);
 
-	return shunt_stack_check(task, t->ranges[leave], t->nr_ranges[leave],
-				 hit);
+	return shunt_stack_check(task, ranges, nr, hit);
 }
 
 /* A task that cannot run (off CPU, or current): check and switch it. */

@@ -27,10 +27,7 @@ int shunt_stopmachine_run(struct shunt_trans *t, char *err, size_t errlen)
 {
 	struct shunt_patch *patch = t->patch;
 	unsigned int try, retries = patch->opts.stop_retries;
-	int leave = !t->target;
 	struct shunt_stack_check_all sc = {
-		.ranges = t->ranges[leave],
-		.nr_ranges = t->nr_ranges[leave],
 		.idle = true,
 		.all_clear = stopmachine_flip,
 		.arg = t,
@@ -39,6 +36,7 @@ int shunt_stopmachine_run(struct shunt_trans *t, char *err, size_t errlen)
 	int ret;
 
 	lockdep_assert_held(&shunt_mutex);
+	sc.nr_ranges = shunt_transition_ranges(t, !t->target, &sc.ranges);
 	for (try = 0; try <= retries; try++) {
 		ret = shunt_stack_check_all(&sc);
 		if (ret && ret != -EBUSY)

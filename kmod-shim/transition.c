@@ -192,11 +192,40 @@ void shunt_transition_cancel(struct shunt_trans_stats *stats)
 	trans_free(t);
 }
 
-/* the code a task leaves when it moves from a state */
+/*
+ * The code a task leaves when it moves from a state, for func: its
+ * entries are appended behind the readers' backs (a module object
+ * patched mid-transition), so the count is published after them.
+ */
+static void trans_add_func_ranges(struct shunt_trans *t,
+				  struct shunt_func *func)
+{
+	int np = t->nr_ranges[SHUNT_PATCHED];
+	int nu = t->nr_ranges[SHUNT_UNPATCHED];
+	struct shunt_code_range *r;
+
+	if (!func->ops || !func->transition || np == t->max_ranges)
+		return;
+	/* leaving PATCHED: this patch's new function */
+	r = &t->ranges[SHUNT_PATCHED][np];
+	if (func->nop) {	/* which runs the original */
+		r->start = func->old_addr;
+		r->end = func->old_addr + func->old_size;
+	} else {
+		r->start = (unsigned long)func->desc->new_func;
+		r->end = r->start + func->new_size;
+	}
+	/* leaving UNPATCHED: what ran before it */
+	shunt_redirect_below(func, &t->ranges[SHUNT_UNPATCHED][nu]);
+	/* pairs with smp_load_acquire() in shunt_transition_ranges() */
+	smp_store_release(&t->nr_ranges[SHUNT_PATCHED], np + 1);
+	smp_store_release(&t->nr_ranges[SHUNT_UNPATCHED], nu + 1);
+}
+
+/* room for every function of the patch, loaded or not */
 static int trans_build_ranges(struct shunt_trans *t)
 {
 	struct shunt_patch *patch = t->patch;
-	struct shunt_code_range *r;
 	struct shunt_object *obj;
 	struct shunt_func *func;
 	int n = 0;
@@ -204,30 +233,40 @@ static int trans_build_ranges(struct shunt_trans *t)
 	shunt_for_each_object(patch, obj)
 		shunt_for_each_func(obj, func)
 			n++;
-	t->ranges[0] = kcalloc(n, sizeof(*r), GFP_KERNEL);
-	t->ranges[1] = kcalloc(n, sizeof(*r), GFP_KERNEL);
+	t->ranges[0] = kcalloc(n, sizeof(*t->ranges[0]), GFP_KERNEL);
+	t->ranges[1] = kcalloc(n, sizeof(*t->ranges[1]), GFP_KERNEL);
 	if (!t->ranges[0] || !t->ranges[1])
 		return -ENOMEM;
-
-	shunt_for_each_object(patch, obj) {
-		shunt_for_each_func(obj, func) {
-			if (!func->ops || !func->transition)
-				continue;
-			/* leaving PATCHED: this patch's new function */
-			r = &t->ranges[SHUNT_PATCHED][t->nr_ranges[SHUNT_PATCHED]++];
-			if (func->nop) {	/* which runs the original */
-				r->start = func->old_addr;
-				r->end = func->old_addr + func->old_size;
-			} else {
-				r->start = (unsigned long)func->desc->new_func;
-				r->end = r->start + func->new_size;
-			}
-			/* leaving UNPATCHED: what ran before it */
-			r = &t->ranges[SHUNT_UNPATCHED][t->nr_ranges[SHUNT_UNPATCHED]++];
-			shunt_redirect_below(func, r);
-		}
-	}
+	t->max_ranges = n;
+	shunt_for_each_object(patch, obj)
+		shunt_for_each_func(obj, func)
+			trans_add_func_ranges(t, func);
 	return 0;
+}
+
+/*
+ * A module object of the transition's patch was patched while it runs:
+ * its functions are code tasks must leave too. The ranges of an object
+ * whose module goes stay: at worst they hold a task up needlessly.
+ */
+void shunt_transition_add_object(struct shunt_object *obj)
+{
+	struct shunt_trans *t = trans_get();
+	struct shunt_func *func;
+
+	lockdep_assert_held(&shunt_mutex);
+	if (!t || t->patch != obj->patch || !t->ranges[0])
+		return;
+	shunt_for_each_func(obj, func)
+		trans_add_func_ranges(t, func);
+}
+
+/* what a task leaving state must not be in, lock-free */
+int shunt_transition_ranges(struct shunt_trans *t, int state,
+			    const struct shunt_code_range **ranges)
+{
+	*ranges = t->ranges[state];
+	return smp_load_acquire(&t->nr_ranges[state]);
 }
 
 static void trans_all_switched(struct shunt_trans *t)

@@ -85,8 +85,11 @@ struct shunt_task_table {
  * @pending:	tasks (and idle tasks) not at @target
  * @switched:	tasks switched so far, by enum shunt_switch_how
  * @ranges:	code a task must not be in when it leaves a state,
- *		[state it leaves]; fixed once the transition starts
- * @nr_ranges:	entries of each
+ *		[state it leaves]; appended to under shunt_mutex when a
+ *		module object is patched mid-transition
+ * @nr_ranges:	entries of each; lock-free readers use
+ *		shunt_transition_ranges()
+ * @max_ranges:	room in each: every function of the patch
  * @start:	when it started
  * @stats:	stop-machine's stalls and tries, for the patch's stats
  * @blocked:	"blocked" lines of the last sweep or stop-machine try
@@ -110,6 +113,7 @@ struct shunt_trans {
 	atomic_t switched[SHUNT_SWITCH_NR];
 	struct shunt_code_range *ranges[2];
 	int nr_ranges[2];
+	int max_ranges;
 	ktime_t start;
 	struct shunt_trans_stats stats;
 	char blocked[SHUNT_BLOCKED_LEN];
@@ -134,6 +138,9 @@ bool shunt_transition_progress(struct shunt_patch *patch,
 void shunt_trans_switch(struct shunt_trans *t, pid_t pid, int *state,
 			enum shunt_switch_how how);
 void shunt_trans_finish(struct shunt_trans *t);
+void shunt_transition_add_object(struct shunt_object *obj);
+int shunt_transition_ranges(struct shunt_trans *t, int state,
+			    const struct shunt_code_range **ranges);
 int shunt_transition_init(void);
 
 /* pertask.c: the per-task model */
