@@ -483,7 +483,8 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		claim_drop(name);
 		goto out;
 	}
-	if (module_load(file, params)) {
+	/* the very file checked above: no second open by path */
+	if (module_load_fd(mf.fd, params)) {
 		explain_failure(file, name, errno);
 		claim_drop(name);
 		metrics_detach(name);
