@@ -136,6 +136,19 @@ static void test_claim_lines(void)
 		strbuf_free(&out);
 		free(big);
 	}
+	{
+		/* a NUL byte inside a line: that line is dropped, not the next */
+		static const char nul[] = "ffffffff81000000 T cmdline\0_proc_show\n"
+					  "ffffffff81000060 T cmdline_proc_show\n";
+
+		f = fmemopen((void *)nul, sizeof(nul) - 1, "r");
+		n = kallsyms_claim_lines(f, names, "p3", &out, &nonzero);
+		fclose(f);
+		tap_ok(n == 1 && out.buf &&
+		       !strcmp(out.buf, "sym p3 cmdline_proc_show ffffffff81000060\n"),
+		       "claim sym lines: a line with a NUL byte does not swallow the next one");
+		strbuf_free(&out);
+	}
 	strset_free(names);
 }
 
