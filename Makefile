@@ -32,8 +32,8 @@ UNIT_BINS := $(patsubst $(TOP)/tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
 .SECONDARY:
 
-.PHONY: all deps modules shim samples testmods bpf loader unit test demo \
-	bench check-kdir clean
+.PHONY: all deps modules shim samples testmods bpf loader unit fuzz \
+	fuzz-seeds test demo bench check-kdir clean
 
 all: modules loader unit
 
@@ -91,9 +91,41 @@ $(BUILD)/unit/%: $(TOP)/tests/unit/%.c $(LOADER_OBJS) $(wildcard $(TOP)/tests/un
 
 unit: $(UNIT_BINS)
 
+# The fuzz targets (tests/fuzz/fuzz_*.c, one per parser of untrusted
+# input): libFuzzer with AddressSanitizer and UBSan, so clang. The loader's
+# objects are compiled again with the sanitizers into build/fuzz/obj/ (an
+# archive: a target links only what it uses), so that the -static gcc
+# build above stays as it is. The seed corpus is made from the built
+# modules (tests/fuzz/make-seeds), so 'make fuzz' comes after 'make all'.
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer \
+	-Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined \
+	-I$(TOP)/include -I$(TOP)/loader -I$(BUILD)/bpf
+FUZZ_SRCS := $(wildcard $(TOP)/tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst $(TOP)/tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRCS))
+FUZZ_OBJS := $(patsubst $(TOP)/loader/%.c,$(FUZZ_DIR)/obj/%.o,$(LOADER_SRCS))
+
+$(FUZZ_DIR)/obj/%.o: $(TOP)/loader/%.c $(LOADER_HDRS) $(BPF_SKELS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/obj/libloader.a: $(FUZZ_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: $(TOP)/tests/fuzz/fuzz_%.c $(TOP)/tests/fuzz/fuzz.h $(FUZZ_DIR)/obj/libloader.a
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_DIR)/obj/libloader.a -lbpf -lelf -lz
+
+fuzz-seeds:
+	$(TOP)/tests/fuzz/make-seeds $(FUZZ_DIR)/seeds $(TOP) $(BUILD)
+
+fuzz: $(FUZZ_BINS) fuzz-seeds
+
 # The VM boots Debian's 6.12 kernel: build the modules for it.
 test:
 	$(MAKE) all KDIR=$(VM_KDIR)
+	$(MAKE) fuzz KDIR=$(VM_KDIR)
 	$(TOP)/tests/run
 
 demo:

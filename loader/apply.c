@@ -498,7 +498,8 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		claim_drop(name);
 		goto out;
 	}
-	if (module_load(file, params)) {
+	/* the very file checked above: no second open by path */
+	if (module_load_fd(mf.fd, params)) {
 		explain_failure(file, name, errno);
 		claim_drop(name);
 		metrics_detach(name);
@@ -543,10 +544,13 @@ int apply_run(int argc, char **argv)
 		apply_usage();
 		ret = EXIT_OK;
 	} else if (ret == OPTS_OK) {
+		/* before the file is even opened */
+		ret = require_sys_module("apply");
 		/* module parameters, as one string the way insmod joins them */
-		for (int i = optind + 1; i < argc; i++)
+		for (int i = optind + 1; ret == EXIT_OK && i < argc; i++)
 			strbuf_addf(&params, "%s%s", i > optind + 1 ? " " : "", argv[i]);
-		ret = apply(argv[optind], params.len ? params.buf : "", &o);
+		if (ret == EXIT_OK)
+			ret = apply(argv[optind], params.len ? params.buf : "", &o);
 	}
 	strbuf_free(&params);
 	free(o.claim.immediate_funcs);

@@ -16,10 +16,7 @@
 #define MAX_BTFS 512
 
 static struct btf *vmlinux_btf;
-static struct {
-	struct btf *btf;
-	char name[64];
-} mod_btfs[MAX_BTFS];
+static struct btf_named mod_btfs[MAX_BTFS];
 static int nr_mod_btfs = -1;
 
 static int load_module_btfs(void)
@@ -54,10 +51,27 @@ static int load_module_btfs(void)
 	return 0;
 }
 
-int btf_func_owners(const char *name, char *owner, size_t len)
+int btf_func_owners_in(const struct btf *vmlinux, const struct btf_named *mods,
+		       int nr_mods, const char *name, char *owner, size_t len)
 {
 	int n = 0;
 
+	owner[0] = '\0';
+	if (btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC) >= 0) {
+		copy_str(owner, len, "vmlinux");
+		n++;
+	}
+	for (int i = 0; i < nr_mods; i++) {
+		if (btf__find_by_name_kind(mods[i].btf, name, BTF_KIND_FUNC) < 0)
+			continue;
+		if (!n++)
+			copy_str(owner, len, mods[i].name);
+	}
+	return n;
+}
+
+int btf_func_owners(const char *name, char *owner, size_t len)
+{
 	owner[0] = '\0';
 	if (!vmlinux_btf) {
 		vmlinux_btf = btf__load_vmlinux_btf();
@@ -66,17 +80,8 @@ int btf_func_owners(const char *name, char *owner, size_t len)
 	}
 	if (nr_mod_btfs < 0)
 		load_module_btfs();
-	if (btf__find_by_name_kind(vmlinux_btf, name, BTF_KIND_FUNC) >= 0) {
-		copy_str(owner, len, "vmlinux");
-		n++;
-	}
-	for (int i = 0; i < nr_mod_btfs; i++) {
-		if (btf__find_by_name_kind(mod_btfs[i].btf, name, BTF_KIND_FUNC) < 0)
-			continue;
-		if (!n++)
-			copy_str(owner, len, mod_btfs[i].name);
-	}
-	return n;
+	return btf_func_owners_in(vmlinux_btf, mod_btfs, nr_mod_btfs, name,
+				  owner, len);
 }
 
 void btf_cache_free(void)

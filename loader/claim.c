@@ -131,8 +131,11 @@ int claim_find_status(const char *text, const char *name,
 		const char *next = strchr(line, '\n');
 		size_t len = next ? (size_t)(next - line) : strlen(line);
 		char buf[1024];
+		size_t n = len < sizeof(buf) ? len : sizeof(buf) - 1;
 
-		copy_str(buf, len < sizeof(buf) ? len + 1 : sizeof(buf), line);
+		/* this line only: copy_str() would strlen() the whole rest */
+		memcpy(buf, line, n);
+		buf[n] = '\0';
 		if (!claim_parse_status(buf, st) && !strcmp(st->name, name))
 			return 0;
 		if (!next)

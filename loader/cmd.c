@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* What the verbs share: usage errors, the [--json] option of list and show. */
+/*
+ * What the verbs share: usage errors, the [--json] option of list and
+ * show, the check of a patch name argument, the privilege check.
+ */
 #include <getopt.h>
+#include <linux/capability.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "modname.h"
 
 int usage_error(const char *verb, const char *fmt, ...)
 {
@@ -49,4 +56,37 @@ int parse_json_opts(int argc, char **argv, int *json)
 			return bad_option(argv[0], argv, c);
 	}
 	return OPTS_OK;
+}
+
+int check_patch_name(const char *verb, const char *name)
+{
+	char err[256];
+
+	if (!modname_check(name, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "shunt: %s: %s\n", verb, err);
+	return EXIT_USAGE;
+}
+
+int have_sys_module(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { 0 };
+
+	/* the effective set: what the kernel checks, not the uid */
+	if (syscall(SYS_capget, &hdr, data))
+		return 0;
+	return !!(data[CAP_TO_INDEX(CAP_SYS_MODULE)].effective &
+		  CAP_TO_MASK(CAP_SYS_MODULE));
+}
+
+int require_sys_module(const char *verb)
+{
+	if (have_sys_module())
+		return 0;
+	fprintf(stderr, "shunt: %s: needs root: CAP_SYS_MODULE is not in this process's effective capabilities\n",
+		verb);
+	return EXIT_FAIL;
 }

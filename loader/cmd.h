@@ -60,4 +60,21 @@ int bad_option(const char *verb, char **argv, int c);
  */
 int parse_json_opts(int argc, char **argv, int *json);
 
+/*
+ * A NAME argument must be a module name (modname.h): it is joined into
+ * paths under /sys that are written as root. 0, or EXIT_USAGE after
+ * "shunt: VERB: 'NAME' is not a module name: WHY".
+ */
+int check_patch_name(const char *verb, const char *name);
+
+/* Is CAP_SYS_MODULE in this process's effective capabilities? */
+int have_sys_module(void);
+
+/*
+ * For the verbs that load, remove or drive modules (apply, revert,
+ * force), before they do anything: 0 with CAP_SYS_MODULE, else
+ * EXIT_FAIL after one line saying so.
+ */
+int require_sys_module(const char *verb);
+
 #endif

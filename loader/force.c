@@ -28,6 +28,10 @@ int force_run(int argc, char **argv)
 	if (argv[1][0] == '-')
 		return usage_error("force", "unknown option '%s'", argv[1]);
 	name = argv[1];
+	if (check_patch_name("force", name))
+		return EXIT_USAGE;
+	if (require_sys_module("force"))
+		return EXIT_FAIL;
 	if (shimfs_find_patch(name))
 		return EXIT_FAIL;
 	if (shimfs_write(name, SHIM_ATTR_FORCE, "1")) {

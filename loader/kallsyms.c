@@ -75,28 +75,30 @@ long kallsyms_claim_lines(FILE *f, const struct strset *names,
 			  const char *claim, struct strbuf *out,
 			  long *nonzero)
 {
-	char line[4096], *name, *mod;
+	char *line = NULL, *name, *mod;
 	unsigned long addr;
+	size_t cap = 0;
+	ssize_t len;
 	long n = 0;
-	int c;
 
 	*nonzero = 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strchr(line, '\n') && !feof(f)) {
-			/* longer than any symbol line can be: skip all of it */
-			while ((c = getc(f)) != EOF && c != '\n')
-				;
+	/* getline(): a line of any length is one line, NUL bytes and all */
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		/* a NUL inside is no symbol line: only this one is skipped */
+		if (memchr(line, '\0', len))
 			continue;
-		}
 		if (kallsyms_parse_line(line, &addr, &name, &mod))
 			continue;
 		if (addr)
 			(*nonzero)++;
 		if (mod || !strset_has(names, name, strlen(name)))
 			continue;
-		if (strbuf_addf(out, "sym %s %s %lx\n", claim, name, addr))
-			return -1;
+		if (strbuf_addf(out, "sym %s %s %lx\n", claim, name, addr)) {
+			n = -1;
+			break;
+		}
 		n++;
 	}
+	free(line);
 	return n;
 }

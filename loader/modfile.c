@@ -2,41 +2,80 @@
 /* Kernel module file checks: ELF shape and .modinfo. */
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "modfile.h"
+#include "modname.h"
 #include "util.h"
 
-static const Elf64_Shdr *section_headers(const unsigned char *buf, size_t size,
-					 const Elf64_Ehdr *eh, char *err,
-					 size_t errlen)
+/*
+ * The file is untrusted: every read below is bounded by its size, and
+ * headers are copied out, as nothing makes the file keep them aligned.
+ */
+
+static int section_headers_in_file(size_t size, const Elf64_Ehdr *eh,
+				   char *err, size_t errlen)
 {
 	size_t end;
 
 	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shnum == 0) {
 		snprintf(err, errlen, "ELF file has no usable section headers");
-		return NULL;
+		return -1;
 	}
 	end = eh->e_shoff + (size_t)eh->e_shnum * sizeof(Elf64_Shdr);
 	if (eh->e_shoff == 0 || end > size || end < eh->e_shoff) {
 		snprintf(err, errlen, "truncated ELF file (section headers end at %zu, file has %zu bytes)",
 			 end, size);
-		return NULL;
+		return -1;
 	}
-	return (const Elf64_Shdr *)(buf + eh->e_shoff);
+	return 0;
 }
 
-static int section_in_file(const Elf64_Shdr *sh, size_t size)
+/* Section header i; the headers are known to lie inside the file. */
+static void section_header(const unsigned char *buf, const Elf64_Ehdr *eh,
+			   unsigned int i, Elf64_Shdr *sh)
+{
+	memcpy(sh, buf + eh->e_shoff + (size_t)i * sizeof(*sh), sizeof(*sh));
+}
+
+/*
+ * A section's bytes in the file. SHT_NOBITS sections (.bss) have none:
+ * their offset and size say nothing about the file, so they have no data
+ * here (NULL), whatever their header claims.
+ */
+static const unsigned char *section_data(const unsigned char *buf, size_t size,
+					 const Elf64_Shdr *sh)
 {
 	if (sh->sh_type == SHT_NOBITS)
-		return 1;
-	return sh->sh_offset <= size && sh->sh_size <= size - sh->sh_offset;
+		return NULL;
+	if (sh->sh_offset > size || sh->sh_size > size - sh->sh_offset)
+		return NULL;
+	return buf + sh->sh_offset;
 }
 
-/* Find modinfo key (without '=') in the .modinfo blob. */
+/* A section name for an error message: one line, so only a printable one */
+static const char *shown_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 64)
+		return "?";
+	for (size_t i = 0; i < n; i++)
+		if (name[i] < 0x20 || name[i] >= 0x7f)
+			return "?";
+	return name;
+}
+
+/*
+ * The value of key (without '=') in the .modinfo blob, a run of
+ * "key=value" strings. A string the section's end cuts off is not
+ * there: what this returns is NUL-terminated inside the section.
+ */
 static const char *modinfo_get(const char *mi, size_t len, const char *key)
 {
 	size_t klen = strlen(key);
@@ -46,6 +85,8 @@ static const char *modinfo_get(const char *mi, size_t len, const char *key)
 		const char *s = mi + i;
 		size_t slen = strnlen(s, len - i);
 
+		if (slen == len - i)
+			break;
 		if (slen > klen && !strncmp(s, key, klen) && s[klen] == '=')
 			return s + klen + 1;
 		i += slen + 1;
@@ -56,12 +97,13 @@ static const char *modinfo_get(const char *mi, size_t len, const char *key)
 int modfile_parse(const void *data, size_t size, struct modfile_info *info,
 		  char *err, size_t errlen)
 {
-	const unsigned char *buf = data;
-	const Elf64_Ehdr *eh = data;
-	const Elf64_Shdr *sh, *shstr;
+	const unsigned char *buf = data, *names;
+	Elf64_Ehdr eh;
+	Elf64_Shdr sh, shstr;
 	const char *modinfo = NULL, *v;
 	size_t modinfo_len = 0;
 	int has_this_module = 0;
+	char why[128];
 
 	memset(info, 0, sizeof(*info));
 	if (size < SELFMAG || memcmp(buf, ELFMAG, SELFMAG)) {
@@ -73,42 +115,55 @@ int modfile_parse(const void *data, size_t size, struct modfile_info *info,
 			 size, sizeof(Elf64_Ehdr));
 		return -1;
 	}
+	memcpy(&eh, buf, sizeof(eh));
 	if (buf[EI_CLASS] != ELFCLASS64 || buf[EI_DATA] != ELFDATA2LSB ||
-	    eh->e_machine != EM_X86_64) {
+	    eh.e_machine != EM_X86_64) {
 		snprintf(err, errlen, "not an x86-64 ELF64 little-endian file");
 		return -1;
 	}
-	if (eh->e_type != ET_REL) {
+	if (eh.e_type != ET_REL) {
 		snprintf(err, errlen, "ELF type %u is not relocatable: not a kernel module",
-			 eh->e_type);
+			 eh.e_type);
 		return -1;
 	}
-	sh = section_headers(buf, size, eh, err, errlen);
-	if (!sh)
+	if (section_headers_in_file(size, &eh, err, errlen))
 		return -1;
-	if (eh->e_shstrndx >= eh->e_shnum) {
+	if (eh.e_shstrndx >= eh.e_shnum) {
 		snprintf(err, errlen, "ELF section name table index out of range");
 		return -1;
 	}
-	shstr = &sh[eh->e_shstrndx];
-	if (!section_in_file(shstr, size)) {
-		snprintf(err, errlen, "truncated ELF file (section names past end)");
+	section_header(buf, &eh, eh.e_shstrndx, &shstr);
+	names = section_data(buf, size, &shstr);
+	if (!names) {
+		snprintf(err, errlen, shstr.sh_type == SHT_NOBITS ?
+			 "ELF section name table has no data in the file (SHT_NOBITS)" :
+			 "truncated ELF file (section names past end)");
 		return -1;
 	}
-	for (unsigned int i = 0; i < eh->e_shnum; i++) {
+	/* then every name below is a string inside the table */
+	if (shstr.sh_size == 0 || names[shstr.sh_size - 1] != '\0') {
+		snprintf(err, errlen, "ELF section name table is not NUL-terminated");
+		return -1;
+	}
+	for (unsigned int i = 0; i < eh.e_shnum; i++) {
+		const unsigned char *d;
 		const char *name;
 
-		if (sh[i].sh_name >= shstr->sh_size)
-			continue;
-		name = (const char *)buf + shstr->sh_offset + sh[i].sh_name;
-		if (!section_in_file(&sh[i], size)) {
-			snprintf(err, errlen, "truncated ELF file (section %s past end)",
-				 name);
+		section_header(buf, &eh, i, &sh);
+		name = sh.sh_name < shstr.sh_size ? (const char *)names + sh.sh_name : "";
+		d = section_data(buf, size, &sh);
+		if (!d && sh.sh_type != SHT_NOBITS) {
+			snprintf(err, errlen, "truncated ELF file (section %u %s past end)",
+				 i, shown_name(name));
 			return -1;
 		}
 		if (!strcmp(name, ".modinfo")) {
-			modinfo = (const char *)buf + sh[i].sh_offset;
-			modinfo_len = sh[i].sh_size;
+			if (!d) {
+				snprintf(err, errlen, "section .modinfo has no data in the file (SHT_NOBITS)");
+				return -1;
+			}
+			modinfo = (const char *)d;
+			modinfo_len = sh.sh_size;
 		} else if (!strcmp(name, ".gnu.linkonce.this_module")) {
 			has_this_module = 1;
 		}
@@ -121,6 +176,11 @@ int modfile_parse(const void *data, size_t size, struct modfile_info *info,
 	v = modinfo_get(modinfo, modinfo_len, "name");
 	if (!v || !*v) {
 		snprintf(err, errlen, "kernel module without a name in .modinfo");
+		return -1;
+	}
+	/* the name becomes a path under /sys: a module name, or nothing */
+	if (modname_check(v, why, sizeof(why))) {
+		snprintf(err, errlen, "name in .modinfo: %s", why);
 		return -1;
 	}
 	copy_str(info->name, sizeof(info->name), v);
@@ -174,16 +234,29 @@ int modfile_load(const char *path, struct modfile *mf)
 	struct stat st;
 
 	memset(mf, 0, sizeof(*mf));
-	if (stat(path, &st)) {
+	/*
+	 * Opened once: what is checked here is what finit_module() loads
+	 * (modfile_fd()), not whatever the path names by then. O_NONBLOCK:
+	 * a FIFO must not hang the open before fstat() refuses it.
+	 */
+	mf->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (mf->fd < 0) {
 		fprintf(stderr, "shunt: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(mf->fd, &st)) {
+		fprintf(stderr, "shunt: %s: %s\n", path, strerror(errno));
+		modfile_free(mf);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		fprintf(stderr, "shunt: %s: not a regular file\n", path);
+		modfile_free(mf);
 		return -1;
 	}
-	if (read_file(path, &data, &mf->size)) {
+	if (read_fd(mf->fd, &data, &mf->size)) {
 		fprintf(stderr, "shunt: %s: %s\n", path, strerror(errno));
+		modfile_free(mf);
 		return -1;
 	}
 	mf->data = data;
@@ -198,8 +271,11 @@ int modfile_load(const char *path, struct modfile *mf)
 void modfile_free(struct modfile *mf)
 {
 	free(mf->data);
+	if (mf->fd >= 0)
+		close(mf->fd);
 	mf->data = NULL;
 	mf->size = 0;
+	mf->fd = -1;
 }
 
 static int printable(unsigned char c)
@@ -211,22 +287,24 @@ int modfile_for_each_string(const struct modfile *mf,
 			    int (*fn)(const char *s, void *ctx), void *ctx)
 {
 	const unsigned char *buf = mf->data;
-	const Elf64_Ehdr *eh = mf->data;
-	const Elf64_Shdr *sh = (const Elf64_Shdr *)(buf + eh->e_shoff);
+	Elf64_Ehdr eh;
+	Elf64_Shdr sh;
 
-	for (unsigned int i = 0; i < eh->e_shnum; i++) {
+	/* mf passed modfile_parse(): the header and section headers are in it */
+	memcpy(&eh, buf, sizeof(eh));
+	for (unsigned int i = 0; i < eh.e_shnum; i++) {
 		const unsigned char *p, *end;
+		int ret;
 
-		if (sh[i].sh_type != SHT_PROGBITS || !(sh[i].sh_flags & SHF_ALLOC))
+		section_header(buf, &eh, i, &sh);
+		if (sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_ALLOC))
 			continue;
-		/* modfile_parse() skips sections with a bad name: check again */
-		if (!section_in_file(&sh[i], mf->size))
+		p = section_data(buf, mf->size, &sh);
+		if (!p)
 			continue;
-		p = buf + sh[i].sh_offset;
-		end = p + sh[i].sh_size;
+		end = p + sh.sh_size;
 		while (p < end) {
 			const unsigned char *s = p;
-			int ret;
 
 			while (p < end && printable(*p))
 				p++;

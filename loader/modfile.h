@@ -15,6 +15,7 @@ struct modfile_info {
 };
 
 struct modfile {
+	int fd;			/* the file, open: finit_module() loads this */
 	void *data;		/* whole file, malloc'd */
 	size_t size;
 	struct modfile_info info;
@@ -22,8 +23,9 @@ struct modfile {
 
 /*
  * Check that buf holds an ELF64 x86-64 relocatable kernel module and
- * fill info from its .modinfo. On failure return -1 and put the reason
- * (without the file name) in err.
+ * fill info from its .modinfo, whose name must be a module name
+ * (modname.h). buf is untrusted: no read leaves it. On failure return -1
+ * and put the reason (one line, without the file name) in err.
  */
 int modfile_parse(const void *buf, size_t size, struct modfile_info *info,
 		  char *err, size_t errlen);
@@ -32,8 +34,9 @@ int modfile_parse(const void *buf, size_t size, struct modfile_info *info,
 size_t modfile_vermagic_release(const char *vermagic, char *out, size_t outlen);
 
 /*
- * Read path and parse it; on failure print "shunt: PATH: reason" and
- * return -1. Does not check livepatch-ness or vermagic: see
+ * Open path once, read and parse it; on failure print "shunt: PATH:
+ * reason" and return -1. mf->fd stays open for finit_module() until
+ * modfile_free(). Does not check livepatch-ness or vermagic: see
  * modfile_check_patch().
  */
 int modfile_load(const char *path, struct modfile *mf);
@@ -45,6 +48,7 @@ int modfile_load(const char *path, struct modfile *mf);
 int modfile_check_patch(const struct modfile_info *info, const char *release,
 			char *err, size_t errlen);
 
+/* Free the data and close the file of a loaded modfile. */
 void modfile_free(struct modfile *mf);
 
 /*

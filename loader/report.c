@@ -304,6 +304,8 @@ int report_run(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return usage_error("report", "expected one patch name");
+	if (check_patch_name("report", argv[optind]))
+		return EXIT_USAGE;
 	if (snapshot_read(argv[optind], &cur))
 		return EXIT_FAIL;
 	if (interval <= 0) {

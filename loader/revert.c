@@ -88,6 +88,10 @@ int revert_run(int argc, char **argv)
 	if (optind + 1 < argc)
 		return usage_error("revert", "unexpected argument '%s'", argv[optind + 1]);
 	name = argv[optind];
+	if (check_patch_name("revert", name))
+		return EXIT_USAGE;
+	if (require_sys_module("revert"))
+		return EXIT_FAIL;
 	if (shimfs_find_patch(name))
 		return EXIT_FAIL;
 	switch (revert_patch(name, timeout, keep)) {

@@ -12,19 +12,23 @@
 #include "shimfs.h"
 #include "util.h"
 
+int module_load_fd(int fd, const char *params)
+{
+	return syscall(SYS_finit_module, fd, params, 0) ? -1 : 0;
+}
+
 int module_load(const char *path, const char *params)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	long ret;
-	int e;
+	int ret, e;
 
 	if (fd < 0)
 		return -1;
-	ret = syscall(SYS_finit_module, fd, params, 0);
+	ret = module_load_fd(fd, params);
 	e = errno;
 	close(fd);
 	errno = e;
-	return ret ? -1 : 0;
+	return ret;
 }
 
 int module_unload(const char *name)

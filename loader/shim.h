@@ -24,6 +24,8 @@ int shim_ensure_loaded(const char *explicit);
 
 /* finit_module(path, params); -1 with errno. */
 int module_load(const char *path, const char *params);
+/* finit_module(fd, params), of a file already open; -1 with errno. */
+int module_load_fd(int fd, const char *params);
 
 /* delete_module(name, O_NONBLOCK); -1 with errno. */
 int module_unload(const char *name);

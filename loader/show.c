@@ -58,6 +58,8 @@ int show_run(int argc, char **argv)
 	if (optind + 1 < argc)
 		return usage_error("show", "unexpected argument '%s'", argv[optind + 1]);
 	name = argv[optind];
+	if (check_patch_name("show", name))
+		return EXIT_USAGE;
 	if (shunt_patch_read(name, &pi) && klp_patch_read(name, &pi)) {
 		fprintf(stderr, "shunt: %s: no such patch\n", name);
 		return EXIT_FAIL;

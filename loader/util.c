@@ -35,17 +35,12 @@ static void close_keep_errno(int fd)
 	errno = e;
 }
 
-int read_file(const char *path, char **data, size_t *size)
+int read_fd(int fd, char **data, size_t *size)
 {
 	size_t cap = 65536, len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *buf;
+	char *buf = malloc(cap + 1);
 
-	if (fd < 0)
-		return -1;
-	buf = malloc(cap + 1);
 	if (!buf) {
-		close(fd);
 		errno = ENOMEM;
 		return -1;
 	}
@@ -57,7 +52,6 @@ int read_file(const char *path, char **data, size_t *size)
 
 			if (!nb) {
 				free(buf);
-				close(fd);
 				errno = ENOMEM;
 				return -1;
 			}
@@ -69,18 +63,28 @@ int read_file(const char *path, char **data, size_t *size)
 			continue;
 		if (n < 0) {
 			free(buf);
-			close_keep_errno(fd);
 			return -1;
 		}
 		if (n == 0)
 			break;
 		len += n;
 	}
-	close(fd);
 	buf[len] = '\0';
 	*data = buf;
 	*size = len;
 	return 0;
+}
+
+int read_file(const char *path, char **data, size_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = read_fd(fd, data, size);
+	close_keep_errno(fd);
+	return ret;
 }
 
 int read_text(const char *path, char *buf, size_t len)

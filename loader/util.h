@@ -12,6 +12,8 @@ size_t copy_str(char *dst, size_t dstlen, const char *src);
 
 /* Read a whole file into a malloc'd buffer, NUL-terminated (not counted). */
 int read_file(const char *path, char **data, size_t *size);
+/* The same from an open file, from its current offset to its end. */
+int read_fd(int fd, char **data, size_t *size);
 
 /*
  * Read a small text file (a sysfs attribute) into buf, trailing newlines

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Install what building shunt and running its test VM need, from Debian's
 # archive. Idempotent: returns at once when everything is present.
+# libclang-rt-14-dev: the libFuzzer and sanitizer runtimes of the fuzz
+# targets (clang only recommends it, and recommends are not installed).
 set -eu
 pkgs="linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 qemu-system-x86 busybox-static cpio libbpf-dev bpftool clang llvm
-libelf-dev zlib1g-dev dwarves make gcc python3"
+libclang-rt-14-dev libelf-dev zlib1g-dev dwarves make gcc python3"
 
 missing=""
 for p in $pkgs; do

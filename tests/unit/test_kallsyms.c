@@ -84,6 +84,20 @@ static void test_modfile_names(void)
 	strset_free(set);
 }
 
+/* the claim lines of text (len bytes) must be exactly want */
+static void only_sym(const struct strset *names, const char *text, size_t len,
+		     const char *want, const char *what)
+{
+	struct strbuf out = { 0 };
+	FILE *f = fmemopen((void *)text, len, "r");
+	long n, nonzero;
+
+	n = kallsyms_claim_lines(f, names, "p", &out, &nonzero);
+	fclose(f);
+	tap_ok(n == 1 && out.buf && !strcmp(out.buf, want), "claim sym lines: %s", what);
+	strbuf_free(&out);
+}
+
 static void test_claim_lines(void)
 {
 	static const char text[] =
@@ -127,14 +141,16 @@ static void test_claim_lines(void)
 
 		memset(big, 'a', len);
 		strcpy(big + len, "\nffffffff81000050 T cmdline_proc_show\n");
-		f = fmemopen(big, strlen(big), "r");
-		n = kallsyms_claim_lines(f, names, "p2", &out, &nonzero);
-		fclose(f);
-		tap_ok(n == 1 && out.buf &&
-		       !strcmp(out.buf, "sym p2 cmdline_proc_show ffffffff81000050\n"),
-		       "claim sym lines: an overlong line does not spill into the next");
-		strbuf_free(&out);
+		only_sym(names, big, strlen(big), "sym p cmdline_proc_show ffffffff81000050\n",
+			 "an overlong line does not spill into the next");
 		free(big);
+	}
+	{
+		static const char nul[] = "ffffffff81000000 T cmdline\0_proc_show\n"
+					  "ffffffff81000060 T cmdline_proc_show\n";
+
+		only_sym(names, nul, sizeof(nul) - 1, "sym p cmdline_proc_show ffffffff81000060\n",
+			 "a line with a NUL byte does not swallow the next one");
 	}
 	strset_free(names);
 }
