@@ -11,11 +11,12 @@
 boot_args() { sed -n 's/^# BOOT: *//p' "$1"; }
 booted_for() { [ -z "$1" ] || grep -qF -- "$1" /proc/cmdline; }
 
+CASES=${SHUNT_CASES:-$SHUNT_TESTS/cases}
 cases=""
 if [ $# -gt 0 ]; then
-	for c in "$@"; do cases="$cases $SHUNT_TESTS/cases/${c%.sh}.sh"; done
+	for c in "$@"; do cases="$cases $CASES/${c%.sh}.sh"; done
 else
-	for c in "$SHUNT_TESTS"/cases/*.sh; do
+	for c in "$CASES"/*.sh; do
 		booted_for "$(boot_args "$c")" && cases="$cases $c"
 	done
 fi
