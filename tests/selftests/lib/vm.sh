@@ -116,7 +116,7 @@ vm_boot() {
 		-display none -monitor none -net none -no-reboot \
 		-serial "file:$console" -serial stdio \
 		-kernel "$VM_KERNEL" -initrd "$root.cpio" \
-		-append "console=ttyS0 loglevel=7 panic=-1 edd=off ${SHUNT_VM_APPEND:-}" </dev/null 2>&1 |
+		-append "console=ttyS0 loglevel=7 panic=-1 edd=off${SHUNT_VM_APPEND:+ $SHUNT_VM_APPEND}" </dev/null 2>&1 |
 		sed -u 's/\r$//' | tee "$transcript" | grep --line-buffered -v "^$VM_EXIT_MARK"
 	rc=${PIPESTATUS[0]}
 	[ "$rc" = 124 ] && { echo "# vm: timed out after ${timeout}s"; return 124; }
