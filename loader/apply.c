@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "holder.h"
 #include "kallsyms.h"
+#include "kprobes.h"
 #include "metrics.h"
 #include "modfile.h"
 #include "patchinfo.h"
@@ -48,7 +49,9 @@ void apply_usage(void)
 	       "  --consistency=MODEL   per-task (default), stop-machine or immediate\n"
 	       "  --immediate-func=F    switch function F for every task at once\n"
 	       "                        (repeatable; per-task and stop-machine)\n"
-	       "  --redirect=HOW        ftrace (default) or kprobe\n"
+	       "  --redirect=HOW        ftrace (default) or kprobe (refused while kprobes\n"
+	       "                        are disarmed; a patched function called from\n"
+	       "                        another kprobe's handler runs its old body)\n"
 	       "  --replace             replace every shunt patch applied before\n"
 	       "  --stop-retries=N      stop-machine attempts after the first (5, at most 50)\n"
 	       "  --timeout=S           give the transition S seconds (%d), then name\n"
@@ -478,6 +481,12 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 	uname(&uts);
 	if (modfile_check_patch(&mf.info, uts.release, err, sizeof(err))) {
 		fprintf(stderr, "shunt: %s: %s\n", file, err);
+		goto out;
+	}
+	if (o->claim.redirect && !strcmp(o->claim.redirect, "kprobe") &&
+	    kprobes_state_problem(kprobes_state())) {
+		fprintf(stderr, "shunt: %s: --redirect=kprobe would not take effect: %s\n",
+			file, kprobes_state_problem(kprobes_state()));
 		goto out;
 	}
 	if (shim_ensure_loaded(o->shim))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "kprobes.h"
 #include "patchprint.h"
 #include "shimfs.h"
 #include "util.h"
@@ -38,6 +39,9 @@ void patch_print_line(FILE *f, const struct patch_info *pi)
 		fprintf(f, " replace");
 	if (pi->forced)
 		fprintf(f, " forced");
+	if (pi->shunt && !strcmp(pi->redirect, "kprobe") &&
+	    kprobes_state() == KPROBES_DISARMED)
+		fprintf(f, " NOT-IN-EFFECT(kprobes disarmed)");
 	if (pi->shunt && !strcmp(pi->state, "releasing"))
 		print_release_holder(f, patch_attr_value(pi, SHIM_ATTR_BLOCKED));
 	fprintf(f, "  functions:");
