@@ -1,4 +1,4 @@
-# TEST: callbacks run in the kernel's order (checked against the kernel's livepatch with the same module) for vmlinux and a module object, also for a module loaded later, unloaded while patched, or absent; a failing pre_patch aborts cleanly, for vmlinux and for a module loaded later; a target coming and going while a busy module holds the transition, which is then reversed through sysfs
+# TEST: callbacks run in the kernel's order (checked against the kernel's livepatch with the same module) for vmlinux and a module object, also for a module loaded later, unloaded while patched, or absent; a failing pre_patch aborts cleanly, for vmlinux and for a module loaded later; a target coming and going while a busy module holds the transition, which is then reversed through sysfs; two stacked patches, and an atomic replace
 M=$SHUNT_MODULES
 P=shunt_test_patch_target
 T=shunt_test_target
@@ -8,34 +8,46 @@ orig=$(cat /proc/cmdline)
 # (from shunt or from the kernel's livepatch) logged since the last call,
 # as "line;line;..."; the lines are left in the log for the runner to check
 rm -f /tmp/cb.seen
+# "cb_seq both": the lines of ${P} and ${P}2, each after its module's name
 cb_seq() {
 	dmesg > /tmp/cb.all
 	tail -n +$(($(cat /tmp/cb.seen 2>/dev/null || echo 0) + 1)) /tmp/cb.all > /tmp/cb.log
 	wc -l < /tmp/cb.all > /tmp/cb.seen
+	if [ "${1:-}" = both ]; then
+		sed -n -E -e "s/.*(${P}2?): (p[a-z_]+_?[a-z]*: [a-z_]+( \[[a-z]+\])?)$/\1 \2/p" \
+			-e "s/.*(livepatch|shunt): '(${P}2?)': ((un)?patching complete)$/\2 \3/p" \
+			/tmp/cb.log | tr '\n' ';'
+		return
+	fi
 	sed -n -E -e "s/.*$P: (p[a-z_]+_?[a-z]*: [a-z_]+( \[[a-z]+\])?)$/\1/p" \
 		-e "s/.*(livepatch|shunt): '$P': ((un)?patching complete)$/\2/p" \
 		/tmp/cb.log | tr '\n' ';'
 }
 
 # the backend under test: "shunt" or "klp" (insmod, the kernel's livepatch)
-apply_p() {
+apply_named() {
+	local name=$1
+	shift
 	if [ $backend = shunt ]; then
-		shunt_ok apply $M/$P.ko "$@"
+		shunt_ok apply $M/$name.ko "$@"
 	else
-		load_module $P "$@" || fail "klp: insmod $P"
-		wait_eq 30 /sys/kernel/livepatch/$P/transition 0
+		load_module $name "$@" || fail "klp: insmod $name"
+		wait_eq 30 /sys/kernel/livepatch/$name/transition 0
 	fi
 }
 
-revert_p() {
+revert_named() {
 	if [ $backend = shunt ]; then
-		shunt_ok revert $P
+		shunt_ok revert $1
 	else
-		echo 0 > /sys/kernel/livepatch/$P/enabled
-		wait_for 30 "klp: $P to go" test ! -d /sys/kernel/livepatch/$P
-		rmmod $P || fail "klp: rmmod $P"
+		echo 0 > /sys/kernel/livepatch/$1/enabled
+		wait_for 30 "klp: $1 to go" test ! -d /sys/kernel/livepatch/$1
+		rmmod $1 || fail "klp: rmmod $1"
 	fi
 }
+
+apply_p() { apply_named $P "$@"; }
+revert_p() { revert_named $P; }
 
 # what the target module's load logs when a pre_patch refuses it: busybox
 # insmod tries finit_module() and then init_module(), so two attempts
@@ -121,5 +133,25 @@ for backend in klp shunt; do
 	busy_hold 0
 	rmmod shunt_test_busy || fail "rmmod shunt_test_busy"
 	cb_seq > /dev/null
+
+	say "--- $backend: multiple livepatches, then an atomic replace (the kernel's test-callbacks.sh)"
+	P2=${P}2
+	cb_seq both > /dev/null
+	apply_p
+	apply_named $P2
+	assert_eq "$(cb_seq both)" "$P pre_patch: vmlinux;$P post_patch: vmlinux;$P patching complete;$P2 pre_patch: vmlinux;$P2 post_patch: vmlinux;$P2 patching complete;" "$backend: two patches applied"
+	assert_eq "$(cat /proc/cmdline)" "cmdline: $P2" "$backend: the newer one on top"
+	revert_named $P2
+	revert_p
+	assert_eq "$(cb_seq both)" "$P2 pre_unpatch: vmlinux;$P2 post_unpatch: vmlinux;$P2 unpatching complete;$P pre_unpatch: vmlinux;$P post_unpatch: vmlinux;$P unpatching complete;" "$backend: both reverted, newest first"
+	apply_p
+	apply_named $P2 replace=1
+	[ $backend = shunt ] && root=$SHUNT_ROOT || root=/sys/kernel/livepatch
+	wait_for 30 "$backend: the replaced patch to go" test ! -d $root/$P
+	wait_for 10 "$backend: rmmod of the replaced patch" rmmod $P
+	assert_eq "$(cb_seq both)" "$P pre_patch: vmlinux;$P post_patch: vmlinux;$P patching complete;$P2 pre_patch: vmlinux;$P2 post_patch: vmlinux;$P2 patching complete;" "$backend: atomic replace: the replaced patch gets no unpatch callbacks"
+	revert_named $P2
+	assert_eq "$(cb_seq both)" "$P2 pre_unpatch: vmlinux;$P2 post_unpatch: vmlinux;$P2 unpatching complete;" "$backend: the replacing patch reverted"
+	assert_eq "$(cat /proc/cmdline)" "$orig" "$backend: cmdline original"
 done
 assert_no_shunt_patches
