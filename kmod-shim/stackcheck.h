@@ -45,9 +45,11 @@ static inline bool shunt_task_may_run(struct task_struct *task)
 	unsigned int state = READ_ONCE(task->__state);
 
 	lockdep_assert_held(&task->pi_lock);
+	if (state == TASK_RUNNING || state == TASK_WAKING ||
+	    READ_ONCE(task->on_rq))
+		return true;
 	/* on_cpu drops once the switch away is done: the stack is final */
-	return state == TASK_RUNNING || state == TASK_WAKING ||
-	       READ_ONCE(task->on_rq) || smp_load_acquire(&task->on_cpu);
+	return smp_load_acquire(&task->on_cpu);
 }
 
 /*

@@ -217,8 +217,9 @@ static void trans_add_func_ranges(struct shunt_trans *t,
 	}
 	/* leaving UNPATCHED: what ran before it */
 	shunt_redirect_below(func, &t->ranges[SHUNT_UNPATCHED][nu]);
-	/* pairs with smp_load_acquire() in shunt_transition_ranges() */
+	/* the entries before the counts: smp_load_acquire() below pairs */
 	smp_store_release(&t->nr_ranges[SHUNT_PATCHED], np + 1);
+	/* likewise */
 	smp_store_release(&t->nr_ranges[SHUNT_UNPATCHED], nu + 1);
 }
 
@@ -266,6 +267,7 @@ int shunt_transition_ranges(struct shunt_trans *t, int state,
 			    const struct shunt_code_range **ranges)
 {
 	*ranges = t->ranges[state];
+	/* the count before the entries it covers */
 	return smp_load_acquire(&t->nr_ranges[state]);
 }
 
