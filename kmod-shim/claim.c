@@ -8,6 +8,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ctype.h>
+#include <linux/pid.h>
+#include <linux/sched/signal.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -30,6 +32,7 @@ struct shunt_claim {
 	struct list_head node;		/* in shunt_claims, RCU for routing */
 	struct rcu_head rcu;
 	char name[MODULE_NAME_LEN];
+	struct pid *owner;		/* the process that claimed it */
 	struct shunt_options opts;
 	enum shunt_claim_state state;
 	int err;
@@ -41,20 +44,50 @@ struct shunt_claim {
 static LIST_HEAD(shunt_claims);
 static DEFINE_MUTEX(shunt_claim_mutex);
 
-static struct shunt_claim *claim_find(const char *name)
+/*
+ * A claim belongs to the process that wrote it: only a module that
+ * process loads is routed to the shim (a module's init runs in the
+ * process that loads it). A dead loader's claim captures nobody else's
+ * load, and it is dropped at the next write and not shown.
+ */
+static bool claim_mine(const struct shunt_claim *c)
+{
+	return c->owner == task_tgid(current);
+}
+
+static bool claim_owner_alive(const struct shunt_claim *c)
+{
+	struct task_struct *task;
+	bool alive;
+
+	rcu_read_lock();
+	task = pid_task(c->owner, PIDTYPE_TGID);
+	alive = task && !(task->flags & PF_EXITING);
+	rcu_read_unlock();
+	return alive;
+}
+
+/* the caller's claim of name; any process's with anyone */
+static struct shunt_claim *claim_lookup(const char *name, bool anyone)
 {
 	struct shunt_claim *c;
 
 	list_for_each_entry(c, &shunt_claims, node)
-		if (!strcmp(c->name, name))
+		if (!strcmp(c->name, name) && (anyone || claim_mine(c)))
 			return c;
 	return NULL;
+}
+
+static struct shunt_claim *claim_find(const char *name)
+{
+	return claim_lookup(name, false);
 }
 
 static void claim_free(struct shunt_claim *c)
 {
 	unsigned int i;
 
+	put_pid(c->owner);
 	for (i = 0; i < c->nr_syms; i++)
 		kfree(c->syms[i].name);
 	kvfree(c->syms);
@@ -76,9 +109,10 @@ static void claim_remove(struct shunt_claim *c)
 
 /*
  * Called from the routing ftrace handler: RCU only, no locks. A claimed
- * module is ours until the loader unclaims it, also after a failed
- * attempt: a retry (busybox insmod falls back from finit_module() to
- * init_module()) must not slip through to the kernel's livepatch.
+ * module is ours when its owner loads it, until the loader unclaims it,
+ * also after a failed attempt: a retry (busybox insmod falls back from
+ * finit_module() to init_module()) must not slip through to the kernel's
+ * livepatch.
  */
 bool shunt_claim_exists(const char *modname)
 {
@@ -87,7 +121,7 @@ bool shunt_claim_exists(const char *modname)
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(c, &shunt_claims, node) {
-		if (!strcmp(c->name, modname)) {
+		if (!strcmp(c->name, modname) && claim_mine(c)) {
 			ret = true;
 			break;
 		}
@@ -182,6 +216,8 @@ ssize_t shunt_claim_show(char *buf)
 
 	mutex_lock(&shunt_claim_mutex);
 	list_for_each_entry(c, &shunt_claims, node) {
+		if (!claim_owner_alive(c))
+			continue;
 		if (c->state == SHUNT_CLAIM_FAILED)
 			len += sysfs_emit_at(buf, len, "%s failed %d %s\n",
 					     c->name, c->err, c->msg);
@@ -245,6 +281,7 @@ static int claim_cmd_claim(char **args, int nargs)
 	if (!c)
 		return -ENOMEM;
 	strscpy(c->name, args[0], sizeof(c->name));
+	c->owner = get_task_pid(current, PIDTYPE_TGID);
 	c->opts.redirect = SHUNT_REDIRECT_FTRACE_ID;
 	c->opts.consistency = SHUNT_CONSISTENCY_PER_TASK_ID;
 	c->opts.replace = -1;
@@ -252,13 +289,13 @@ static int claim_cmd_claim(char **args, int nargs)
 	for (i = 1; i < nargs; i++) {
 		if (claim_parse_option(&c->opts, args[i])) {
 			pr_err("claim '%s': unknown option '%s'\n", c->name, args[i]);
-			kfree(c);
+			claim_free(c);
 			return -EINVAL;
 		}
 	}
 	if (shunt_route_get()) {
 		pr_err("claim '%s': cannot hook klp_enable_patch()\n", c->name);
-		kfree(c);
+		claim_free(c);
 		return -EBUSY;
 	}
 	old = claim_find(c->name);
@@ -305,7 +342,7 @@ static int claim_cmd_unclaim(char **args, int nargs)
 
 	if (nargs != 1)
 		return -EINVAL;
-	c = claim_find(args[0]);
+	c = claim_find(args[0]) ?: claim_lookup(args[0], true);
 	if (!c)
 		return -ENOENT;
 	claim_remove(c);
@@ -337,6 +374,16 @@ static int claim_exec_line(char *line)
 	return -EINVAL;
 }
 
+/* a dead loader's claims go (with the hooks they held) */
+static void claims_drop_dead(void)
+{
+	struct shunt_claim *c, *tmp;
+
+	list_for_each_entry_safe(c, tmp, &shunt_claims, node)
+		if (!claim_owner_alive(c))
+			claim_remove(c);
+}
+
 ssize_t shunt_claim_store(const char *buf, size_t count)
 {
 	char *text, *cur, *line;
@@ -347,6 +394,7 @@ ssize_t shunt_claim_store(const char *buf, size_t count)
 		return -ENOMEM;
 	cur = text;
 	mutex_lock(&shunt_claim_mutex);
+	claims_drop_dead();
 	while (!ret && (line = strsep(&cur, "\n")) != NULL)
 		ret = claim_exec_line(line);
 	mutex_unlock(&shunt_claim_mutex);
