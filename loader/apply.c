@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* shunt apply: check a patch module, claim it, load it, follow its transition. */
 #include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ struct apply_opts {
 	struct claim_opts claim;
 	const char *shim;
 	double timeout;
+	int timeout_set;	/* --timeout given: a signal reverses too */
 	int no_wait;
 	int no_metrics;
 	struct metrics_opts metrics;
@@ -64,7 +66,13 @@ void apply_usage(void)
 	       "                        cannot be probed\n"
 	       "  --shim=PATH           shunt.ko to load if it is not loaded (default:\n"
 	       "                        beside this binary, else\n"
-	       "                        /lib/modules/$(uname -r)/extra/shunt.ko)\n",
+	       "                        /lib/modules/$(uname -r)/extra/shunt.ko)\n"
+	       "\n"
+	       "Ctrl-C or SIGTERM: before the module is loaded, nothing is applied; once\n"
+	       "its transition runs, it goes on in the kernel and shunt says how to\n"
+	       "follow it (shunt show) or undo it (shunt revert); with --timeout given,\n"
+	       "the transition is reversed, as when the time runs out. Exit status\n"
+	       "128 + the signal.\n",
 	       APPLY_TIMEOUT_S);
 }
 
@@ -141,6 +149,7 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 			o->timeout = parse_seconds(optarg);
 			if (o->timeout < 0)
 				return usage_error("apply", "bad --timeout '%s' (seconds)", optarg);
+			o->timeout_set = 1;
 			break;
 		case 'n':
 			o->no_wait = 1;
@@ -279,6 +288,36 @@ static void read_progress(const char *name, char *buf, size_t len)
  * terminal a live progress line; otherwise a line whenever the blocking
  * tasks change.
  */
+/*
+ * SIGINT and SIGTERM end the apply at the next step, never in the middle
+ * of one: before the module is loaded everything is undone; once its
+ * transition runs, it goes on in the kernel (or is reversed when
+ * --timeout was given, as when the time runs out).
+ */
+static volatile sig_atomic_t apply_signal;
+
+static void apply_on_signal(int sig)
+{
+	apply_signal = sig;
+}
+
+static void apply_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = apply_on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* 128 + the signal, as a shell reports a process it ended */
+static int interrupted_before_load(const char *name)
+{
+	fprintf(stderr, "shunt: %s: interrupted (%s) before the module was loaded: nothing applied\n",
+		name, strsignal(apply_signal));
+	return 128 + apply_signal;
+}
+
 static int wait_transition(const char *name, double timeout)
 {
 	char blocked[4096], last[4096] = "", progress[128];
@@ -288,7 +327,7 @@ static int wait_transition(const char *name, double timeout)
 	while (shimfs_patch_exists(name) &&
 	       shimfs_read_long(name, SHIM_ATTR_TRANSITION, 0)) {
 		elapsed = (now_ms() - start) / 1000;
-		if (elapsed >= timeout)
+		if (elapsed >= timeout || apply_signal)
 			goto out;
 		read_progress(name, progress, sizeof(progress));
 		if (tty) {
@@ -475,6 +514,8 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 	enum apply_metrics metrics;
 	int ret = EXIT_FAIL;
 
+	apply_catch_signals();
+
 	if (modfile_load(file, &mf))
 		return EXIT_FAIL;
 	name = mf.info.name;
@@ -497,6 +538,10 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 	}
 	if (build_claim(file, &mf, &o->claim, &claim))
 		goto out;
+	if (apply_signal) {
+		ret = interrupted_before_load(name);
+		goto out;
+	}
 	if (claim_write(claim.buf, claim.len)) {
 		explain_claim_failure(name, errno);
 		claim_drop(name);
@@ -505,6 +550,12 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 	metrics = begin_metrics(name, o);
 	if (metrics == METRICS_FATAL) {
 		claim_drop(name);
+		goto out;
+	}
+	if (apply_signal) {
+		claim_drop(name);
+		metrics_detach(name);
+		ret = interrupted_before_load(name);
 		goto out;
 	}
 	/* the very file checked above: no second open by path */
@@ -530,7 +581,19 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		goto out;
 	}
 	if (wait_transition(name, o->timeout)) {
-		give_up(name, o->timeout);
+		if (!apply_signal) {
+			give_up(name, o->timeout);
+			goto out;
+		}
+		ret = 128 + apply_signal;
+		if (o->timeout_set) {
+			fprintf(stderr, "shunt: %s: interrupted (%s): reversing the transition, as --timeout asks\n",
+				name, strsignal(apply_signal));
+			undo_apply(name);
+			goto out;
+		}
+		fprintf(stderr, "shunt: %s: interrupted (%s): the transition goes on in the kernel; follow it with 'shunt show %s', undo it with 'shunt revert %s'\n",
+			name, strsignal(apply_signal), name, name);
 		goto out;
 	}
 	print_applied(name);
