@@ -8,7 +8,9 @@
 # A case with "# BOOT: ARGS" needs a VM booted with those kernel
 # arguments (tests/run boots one for it): in another boot it is skipped,
 # said when it was named.
-boot_args() { sed -n 's/^# BOOT: *//p' "$1"; }
+# a case's header: the comment lines it starts with
+header() { sed -n "/^[^#]/q; s/^# $2: *//p" "$1"; }
+boot_args() { header "$1" BOOT; }
 booted_for() { [ -z "$1" ] || grep -qF -- "$1" /proc/cmdline; }
 
 CASES=${SHUNT_CASES:-$SHUNT_TESTS/cases}
@@ -27,9 +29,9 @@ failed=0
 for c in $cases; do
 	n=$((n + 1))
 	name=$(basename "$c" .sh)
-	limit=$(sed -n 's/^# TIMEOUT: *//p' "$c")
+	limit=$(header "$c" TIMEOUT)
 	rm -f "$KLOG_ALLOW"
-	echo "# --- $name: $(sed -n 's/^# TEST: *//p' "$c")"
+	echo "# --- $name: $(header "$c" TEST)"
 	start=$(cut -d' ' -f1 /proc/uptime)
 	if [ ! -f "$c" ]; then
 		echo "# no such case: $name"
