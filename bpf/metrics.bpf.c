@@ -11,9 +11,14 @@
  * the latency to the old histogram. The replacement's own probes count
  * the new calls.
  *
- * fentry/fexit programs are loaded once per function (func_idx says
- * which); the kprobe ones once, attached per function with the function
- * index as the BPF cookie.
+ * The replacement lives in the patch module and is always probed with a
+ * kprobe/kretprobe: an fentry/fexit program on module code holds that
+ * module for as long as it lives, and the patch module must be removable
+ * once the patch ends, whoever ends it. The original is probed with
+ * fentry/fexit (loaded once per function, func_idx says which) or, with
+ * --probe=kprobe and for the originals of module objects, by kprobe; the
+ * kprobe programs are loaded once and attached per function with the
+ * function index as the BPF cookie.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -216,20 +221,6 @@ SEC("fexit")
 int BPF_PROG(shunt_old_exit)
 {
 	call_end(func_idx, SHUNT_OLD);
-	return 0;
-}
-
-SEC("fentry")
-int BPF_PROG(shunt_new_entry)
-{
-	call_start(func_idx, SHUNT_NEW);
-	return 0;
-}
-
-SEC("fexit")
-int BPF_PROG(shunt_new_exit)
-{
-	call_end(func_idx, SHUNT_NEW);
 	return 0;
 }
 
