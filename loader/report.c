@@ -28,6 +28,20 @@ static const char *phase_str(const struct shunt_events *ev)
 	return ev->phase < SHUNT_NR_PHASES ? phase_names[ev->phase] : "?";
 }
 
+/* what ended the patch's metrics (enum shunt_end), NULL while live */
+static const char *end_str(const struct shunt_events *ev)
+{
+	switch (ev->ended) {
+	case SHUNT_LIVE:
+		return NULL;
+	case SHUNT_END_UNPATCHED:
+		return "unpatched";
+	case SHUNT_END_RELEASED:
+		return "module released";
+	}
+	return "?";
+}
+
 static void hist_sub(struct shunt_hist *d, const struct shunt_hist *a,
 		     const struct shunt_hist *b)
 {
@@ -123,6 +137,10 @@ static void print_text(FILE *f, const char *name,
 	fprintf(f, "; transition phase: %s", phase_str(ev));
 	if (ev->phase == SHUNT_AFTER && ev->end_ns > ev->start_ns && ev->start_ns)
 		fprintf(f, ", took %.3f ms", (ev->end_ns - ev->start_ns) / 1e6);
+	if (end_str(ev))
+		fprintf(f, "; the patch ended (%s), %.1f s ago: nothing counted since",
+			end_str(ev), s->time_ns > ev->ended_ns ?
+			(s->time_ns - ev->ended_ns) / 1e9 : 0);
 	fprintf(f, "\n  tasks switched (seen by BPF):");
 	for (int i = 0; i < SHUNT_NR_HOW; i++) {
 		if (!ev->switched[i])
@@ -206,6 +224,7 @@ static void print_json(FILE *f, const char *name,
 	json_kv_str(f, "patch", name, 0);
 	fprintf(f, ",\"interval_s\":%.3f", interval_s > 0 ? interval_s : 0);
 	json_kv_str(f, "phase", phase_str(ev), 0);
+	json_kv_str(f, "ended", end_str(ev) ? end_str(ev) : "", 0);
 	if (ev->phase == SHUNT_AFTER && ev->end_ns > ev->start_ns && ev->start_ns)
 		fprintf(f, ",\"transition_ns\":%llu",
 			(unsigned long long)(ev->end_ns - ev->start_ns));
