@@ -373,8 +373,6 @@ static enum apply_metrics begin_metrics(const char *name,
 static enum apply_metrics attach_metrics(const char *name,
 					 const struct apply_opts *o)
 {
-	if (shimfs_read_long(name, SHIM_ATTR_REPLACE, 0) > 0)
-		metrics_detach_replaced(name);
 	if (!metrics_attach(name, &o->metrics))
 		return METRICS_ON;
 	if (o->metrics.strict) {
@@ -497,6 +495,9 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		metrics_detach(name);
 		goto out;
 	}
+	/* with or without metrics of its own: the replaced patches' end */
+	if (shimfs_read_long(name, SHIM_ATTR_REPLACE, 0) > 0)
+		metrics_detach_replaced(name);
 	if (metrics == METRICS_ON)
 		metrics = attach_metrics(name, o);
 	if (metrics == METRICS_FATAL)

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "histogram.h"
 #include "json.h"
+#include "orphans.h"
 #include "util.h"
 
 static const char *const phase_names[] = { "before", "during", "after" };
@@ -279,7 +280,9 @@ void report_usage(void)
 	       "and latency per function and transition phase, old-body executions,\n"
 	       "task switches and stop_machine stalls. With --interval, print what\n"
 	       "happened in each interval (--count times, default until interrupted).\n"
-	       "--json prints one JSON object per line (per interval).\n");
+	       "--json prints one JSON object per line (per interval). For a patch\n"
+	       "that is gone (reverted or replaced without 'shunt revert'), print\n"
+	       "its last numbers once, then remove them.\n");
 }
 
 int report_run(int argc, char **argv)
@@ -293,6 +296,7 @@ int report_run(int argc, char **argv)
 	};
 	static struct metrics_snapshot cur, prev, delta;
 	double interval = 0;
+	const char *name;
 	long count = -1;
 	int json = 0, c;
 	char *end;
@@ -323,19 +327,32 @@ int report_run(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return usage_error("report", "expected one patch name");
-	if (snapshot_read(argv[optind], &cur))
+	name = argv[optind];
+	orphans_collect(name);
+	if (snapshot_read(name, &cur))
 		return EXIT_FAIL;
+	if (orphan_patch_gone(name)) {
+		fprintf(stderr, "shunt: %s: the patch is gone; its last numbers%s:\n",
+			name, interval > 0 ? " (since apply, not per interval)" : "");
+		report_print(stdout, name, &cur, 0, json);
+		return orphan_remove(name) ? EXIT_FAIL : EXIT_OK;
+	}
 	if (interval <= 0) {
-		report_print(stdout, argv[optind], &cur, 0, json);
+		report_print(stdout, name, &cur, 0, json);
 		return EXIT_OK;
 	}
 	for (long i = 0; count < 0 || i < count; i++) {
 		prev = cur;
 		sleep_ms((unsigned int)(interval * 1000));
-		if (snapshot_read(argv[optind], &cur))
+		if (snapshot_read(name, &cur))
 			return EXIT_FAIL;
 		report_delta(&delta, &cur, &prev);
-		report_print(stdout, argv[optind], &delta, interval, json);
+		report_print(stdout, name, &delta, interval, json);
+		if (orphan_patch_gone(name)) {
+			fprintf(stderr, "shunt: %s: the patch is gone; that was its last interval\n",
+				name);
+			return orphan_remove(name) ? EXIT_FAIL : EXIT_OK;
+		}
 	}
 	return EXIT_OK;
 }
