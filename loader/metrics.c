@@ -379,8 +379,18 @@ out:
 #define KPROBES_LIST "/sys/kernel/debug/kprobes/list"
 #define KPROBES_GONE_MS 5000
 
-/* Does the kprobe list have a probe inside one of the patch's functions? */
-static bool kprobes_left(const struct shunt_func_info *f, int n)
+static bool in_func(unsigned long long a, __u64 start, __u64 size)
+{
+	return a >= start && a < start + size;
+}
+
+/*
+ * Does the kprobe list have a probe inside one of the patch's functions?
+ * Originals that other pinned patches probe too (stacked patches) do not
+ * count: their probes stay.
+ */
+static bool kprobes_left(const struct shunt_func_info *f, int n,
+			 const bool *old_shared)
 {
 	char line[512];
 	bool found = false;
@@ -392,22 +402,47 @@ static bool kprobes_left(const struct shunt_func_info *f, int n)
 		unsigned long long a = strtoull(line, NULL, 16);
 
 		for (int i = 0; i < n && !found; i++)
-			found = (a >= f[i].old_addr && a < f[i].old_addr + f[i].old_size) ||
-				(a >= f[i].new_addr && a < f[i].new_addr + f[i].new_size);
+			found = (!old_shared[i] &&
+				 in_func(a, f[i].old_addr, f[i].old_size)) ||
+				in_func(a, f[i].new_addr, f[i].new_size);
 	}
 	fclose(fp);
 	return found;
 }
 
+/* old_shared[i]: another pinned patch than name probes original i too */
+static void find_shared_originals(const char *name,
+				  const struct shunt_func_info *f, int n,
+				  bool *old_shared)
+{
+	static struct shunt_func_info other[SHUNT_MAX_FUNCS];
+	char **names;
+	int nr_names, nr_other;
+
+	memset(old_shared, 0, n * sizeof(*old_shared));
+	names = pin_dir_names(&nr_names);
+	for (int k = 0; k < nr_names; k++) {
+		if (!strcmp(names[k], name))
+			continue;
+		nr_other = snapshot_funcs(names[k], other);
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < nr_other; j++)
+				old_shared[i] |= other[j].old_addr == f[i].old_addr;
+	}
+	free_names(names, nr_names);
+}
+
 int metrics_detach(const char *name)
 {
 	static struct shunt_func_info funcs[SHUNT_MAX_FUNCS];
+	bool old_shared[SHUNT_MAX_FUNCS];
 	int ret, nr_funcs;
 	double start;
 
 	if (!pin_dir_exists(name))
 		return 0;
 	nr_funcs = snapshot_funcs(name, funcs);
+	find_shared_originals(name, funcs, nr_funcs, old_shared);
 	ret = pin_dir_remove(name);
 	/*
 	 * The kernel frees the kprobes of unpinned links a little later; a
@@ -415,7 +450,7 @@ int metrics_detach(const char *name)
 	 * probed (and a kprobe re-registered on a dying one WARNs).
 	 */
 	start = now_ms();
-	while (kprobes_left(funcs, nr_funcs)) {
+	while (kprobes_left(funcs, nr_funcs, old_shared)) {
 		if (now_ms() - start > KPROBES_GONE_MS) {
 			fprintf(stderr, "shunt: metrics: kprobes of %s still registered after %d s\n",
 				name, KPROBES_GONE_MS / 1000);
