@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The shim's shunt:* tracepoints, for one patch: the phase the metrics
- * count in, who switched how and when, stop_machine() stalls.
+ * count in, who switched how and when, stop_machine() stalls, and when
+ * the patch ends, whoever ends it (the loader, enabled written 0, a
+ * reversed transition, a replace): then every program of the patch
+ * returns at once and the old body may legitimately run again.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -29,13 +32,21 @@ static __always_inline int ours(const char *patch)
 	return 1;
 }
 
-/* only the apply transition counts: metrics go before a revert */
+static __always_inline void end(struct shunt_events *ev, __u32 why)
+{
+	if (ev->ended != SHUNT_LIVE)
+		return;
+	ev->ended_ns = bpf_ktime_get_ns();
+	ev->ended = why;
+}
+
+/* only the apply transition counts: a revert ends the metrics */
 SEC("raw_tp/shunt_transition_start")
 int BPF_PROG(shunt_tp_start, const char *patch, int target)
 {
 	struct shunt_events *ev = shunt_events();
 
-	if (!ev || !ours(patch) || target != 1)
+	if (shunt_ended(ev) || !ours(patch) || target != 1)
 		return 0;
 	ev->start_ns = bpf_ktime_get_ns();
 	ev->result = -1;
@@ -43,17 +54,52 @@ int BPF_PROG(shunt_tp_start, const char *patch, int target)
 	return 0;
 }
 
+/*
+ * The end of the apply transition (completed, or reversed to unpatched),
+ * the end of a revert (the patch ended), or of a revert turned around
+ * (patched again: the originals must not run any more).
+ */
 SEC("raw_tp/shunt_transition_end")
 int BPF_PROG(shunt_tp_end, const char *patch, int target, int result)
 {
 	struct shunt_events *ev = shunt_events();
 
-	if (!ev || !ours(patch) || ev->phase != SHUNT_DURING)
+	if (shunt_ended(ev) || !ours(patch))
 		return 0;
-	ev->end_ns = bpf_ktime_get_ns();
-	ev->target = target;
-	ev->result = result;
-	ev->phase = SHUNT_AFTER;
+	if (ev->phase == SHUNT_DURING) {
+		ev->end_ns = bpf_ktime_get_ns();
+		ev->target = target;
+		ev->result = result;
+		ev->phase = SHUNT_AFTER;
+	}
+	if (target == 0)
+		end(ev, SHUNT_END_UNPATCHED);
+	else
+		ev->reverting = 0;
+	return 0;
+}
+
+/* enabled written 0: from now on tasks run the originals again */
+SEC("raw_tp/shunt_patch_revert")
+int BPF_PROG(shunt_tp_revert, const char *patch)
+{
+	struct shunt_events *ev = shunt_events();
+
+	if (shunt_ended(ev) || !ours(patch))
+		return 0;
+	ev->reverting = 1;
+	return 0;
+}
+
+/* the shim let go of the module: reverted, or replaced by another patch */
+SEC("raw_tp/shunt_module_release")
+int BPF_PROG(shunt_tp_gone, const char *patch, int ret)
+{
+	struct shunt_events *ev = shunt_events();
+
+	if (shunt_ended(ev) || ret || !ours(patch))
+		return 0;
+	end(ev, SHUNT_END_RELEASED);
 	return 0;
 }
 
@@ -63,7 +109,7 @@ int BPF_PROG(shunt_tp_switch, pid_t pid, int how, u64 waited)
 {
 	struct shunt_events *ev = shunt_events();
 
-	if (!ev || ev->phase != SHUNT_DURING)
+	if (shunt_ended(ev) || ev->phase != SHUNT_DURING)
 		return 0;
 	if (how >= 0 && how < SHUNT_NR_HOW)
 		__sync_fetch_and_add(&ev->switched[how], 1);
@@ -77,7 +123,7 @@ int BPF_PROG(shunt_tp_stop, const char *patch, u64 duration,
 {
 	struct shunt_events *ev = shunt_events();
 
-	if (!ev || !ours(patch))
+	if (shunt_ended(ev) || !ours(patch))
 		return 0;
 	shunt_hist_add(&ev->stop_stall, duration);
 	if (ret)

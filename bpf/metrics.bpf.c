@@ -11,9 +11,14 @@
  * the latency to the old histogram. The replacement's own probes count
  * the new calls.
  *
- * fentry/fexit programs are loaded once per function (func_idx says
- * which); the kprobe ones once, attached per function with the function
- * index as the BPF cookie.
+ * The replacement lives in the patch module and is always probed with a
+ * kprobe/kretprobe: an fentry/fexit program on module code holds that
+ * module for as long as it lives, and the patch module must be removable
+ * once the patch ends, whoever ends it. The original is probed with
+ * fentry/fexit (loaded once per function, func_idx says which) or, with
+ * --probe=kprobe and for the originals of module objects, by kprobe; the
+ * kprobe programs are loaded once and attached per function with the
+ * function index as the BPF cookie.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -70,12 +75,9 @@ struct {
 	__type(value, struct start_val);
 } starts SEC(".maps");
 
-static __always_inline __u32 current_phase(void)
+static __always_inline __u32 phase_of(const struct shunt_events *ev)
 {
-	struct shunt_events *ev = shunt_events();
-	__u32 phase = ev ? ev->phase : SHUNT_BEFORE;
-
-	return phase < SHUNT_NR_PHASES ? phase : SHUNT_AFTER;
+	return ev->phase < SHUNT_NR_PHASES ? ev->phase : SHUNT_AFTER;
 }
 
 static __always_inline struct shunt_calls *calls_of(__u32 func, __u32 version,
@@ -91,17 +93,19 @@ static __always_inline struct shunt_calls *calls_of(__u32 func, __u32 version,
 
 static __always_inline void call_start(__u32 func, __u32 version)
 {
+	struct shunt_events *ev = shunt_events();
 	struct start_key key = {
 		.tid = (__u32)bpf_get_current_pid_tgid(),
 		.func = func,
 		.version = version,
 	};
-	struct start_val val = {
-		.ts = bpf_ktime_get_ns(),
-		.phase = current_phase(),
-	};
+	struct start_val val = {};
 	struct shunt_calls *c;
 
+	if (shunt_ended(ev))
+		return;
+	val.ts = bpf_ktime_get_ns();
+	val.phase = phase_of(ev);
 	bpf_map_update_elem(&starts, &key, &val, BPF_ANY);
 	/* old calls are counted where the body runs */
 	if (version == SHUNT_NEW) {
@@ -123,6 +127,8 @@ static __always_inline void call_end(__u32 func, __u32 version)
 	struct shunt_calls *c;
 	__u64 ns;
 
+	if (shunt_ended(shunt_events()))
+		return;
 	val = bpf_map_lookup_elem(&starts, &key);
 	if (!val)
 		return;
@@ -172,8 +178,11 @@ static __always_inline void old_body(void *ctx, __u32 func)
 	struct shunt_old_task *ot, fresh = {};
 	struct start_val *val;
 	struct shunt_calls *c;
-	__u32 phase = current_phase(), pid;
+	__u32 phase, pid;
 
+	if (shunt_ended(ev))
+		return;
+	phase = phase_of(ev);
 	c = calls_of(func, SHUNT_OLD, phase);
 	if (c)
 		__sync_fetch_and_add(&c->entries, 1);
@@ -184,10 +193,9 @@ static __always_inline void old_body(void *ctx, __u32 func)
 		if (fi)
 			__sync_fetch_and_add(&fi->in_flight, 1);
 	}
-	if (!ev)
-		return;
-	/* after a completed apply every call must be redirected */
-	if (phase == SHUNT_AFTER && ev->result == 0 && ev->target == 1) {
+	/* after a completed apply every call must be redirected, until a revert */
+	if (phase == SHUNT_AFTER && ev->result == 0 && ev->target == 1 &&
+	    !ev->reverting) {
 		record_violation(ctx, ev, func);
 		return;
 	}
@@ -216,20 +224,6 @@ SEC("fexit")
 int BPF_PROG(shunt_old_exit)
 {
 	call_end(func_idx, SHUNT_OLD);
-	return 0;
-}
-
-SEC("fentry")
-int BPF_PROG(shunt_new_entry)
-{
-	call_start(func_idx, SHUNT_NEW);
-	return 0;
-}
-
-SEC("fexit")
-int BPF_PROG(shunt_new_exit)
-{
-	call_end(func_idx, SHUNT_NEW);
 	return 0;
 }
 

@@ -20,6 +20,12 @@ static __always_inline struct shunt_events *shunt_events(void)
 	return bpf_map_lookup_elem(&events, &zero);
 }
 
+/* the patch ended: a program of it does nothing more (see enum shunt_end) */
+static __always_inline int shunt_ended(const struct shunt_events *ev)
+{
+	return !ev || ev->ended != SHUNT_LIVE;
+}
+
 /* floor(log2(v)), 0 for v <= 1 */
 static __always_inline __u32 shunt_log2(__u64 v)
 {

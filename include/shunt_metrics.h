@@ -77,12 +77,28 @@ struct shunt_old_task {
 	__u64 runs;
 };
 
+/*
+ * shunt_events.ended: a patch can end without the loader (enabled
+ * written 0, a reversed transition, a replace). From then on every
+ * program of the patch returns at once; the loader removes the pins the
+ * next time it runs (see SHUNT_BPF_ROOT).
+ */
+enum shunt_end {
+	SHUNT_LIVE,		/* counting */
+	SHUNT_END_UNPATCHED,	/* a transition to unpatched completed */
+	SHUNT_END_RELEASED,	/* the shim released its module (replaced) */
+};
+
 /* map "events": index 0; the shim's shunt:* tracepoints */
 struct shunt_events {
 	__u32 phase;		/* enum shunt_phase */
+	__u32 ended;		/* enum shunt_end */
+	__u32 reverting;	/* a revert began: the originals may run */
+	__u32 pad;
 	__s32 target;		/* shunt_transition_end's: 1 patched */
 	__s32 result;		/* shunt_transition_end's, -1 before */
 	__u64 start_ns, end_ns;	/* bpf_ktime_get_ns() */
+	__u64 ended_ns;		/* when it ended, 0 while SHUNT_LIVE */
 	__u64 violations;	/* old-body runs after completion */
 	__u64 switched[SHUNT_NR_HOW];
 	struct shunt_hist switch_lat;	/* start of transition to switch */

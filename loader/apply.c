@@ -60,8 +60,11 @@ void apply_usage(void)
 	       "                        the blocking tasks and reverse it\n"
 	       "  --no-wait             return once the transition has started\n"
 	       "  --no-metrics          attach no BPF programs at all\n"
-	       "  --probe=KIND          metrics with fentry (default: fentry/fexit)\n"
-	       "                        or kprobe (kprobe/kretprobe)\n"
+	       "  --probe=KIND          how metrics probe vmlinux's originals: fentry\n"
+	       "                        (default: fentry/fexit) or kprobe\n"
+	       "                        (kprobe/kretprobe); new functions and the\n"
+	       "                        originals in modules always get kprobes,\n"
+	       "                        which do not hold their module\n"
 	       "  --strict              fail (and undo the apply) when a function\n"
 	       "                        cannot be probed\n"
 	       "  --shim=PATH           shunt.ko to load if it is not loaded (default:\n"
@@ -428,8 +431,6 @@ static enum apply_metrics begin_metrics(const char *name,
 static enum apply_metrics attach_metrics(const char *name,
 					 const struct apply_opts *o)
 {
-	if (shimfs_read_long(name, SHIM_ATTR_REPLACE, 0) > 0)
-		metrics_detach_replaced(name);
 	if (!metrics_attach(name, &o->metrics))
 		return METRICS_ON;
 	if (o->metrics.strict) {
@@ -570,6 +571,9 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		metrics_detach(name);
 		goto out;
 	}
+	/* with or without metrics of its own: the replaced patches' end */
+	if (shimfs_read_long(name, SHIM_ATTR_REPLACE, 0) > 0)
+		metrics_detach_replaced(name);
 	if (metrics == METRICS_ON)
 		metrics = attach_metrics(name, o);
 	if (metrics == METRICS_FATAL)

@@ -3,6 +3,8 @@
 #ifndef SHUNT_CMD_H
 #define SHUNT_CMD_H
 
+#include <stdbool.h>
+
 enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,
@@ -21,6 +23,8 @@ struct verb {
 	/* argv[0] is the verb's name */
 	int (*run)(int argc, char **argv);
 	void (*usage)(void);
+	/* first remove the metrics of patches that are gone (orphans.h) */
+	bool collect_orphans;
 };
 
 /* NULL-terminated list of the verbs that exist, defined in main.c */

@@ -4,16 +4,18 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "orphans.h"
 #include "shunt_abi.h"
 
 const struct verb shunt_verbs[] = {
-	{ "apply", "apply a livepatch module through shunt.ko", apply_run, apply_usage },
-	{ "revert", "revert a shunt patch and remove its module", revert_run, revert_usage },
-	{ "list", "list shunt's and the kernel's patches", list_run, list_usage },
-	{ "show", "show one patch in detail", show_run, show_usage },
-	{ "force", "force a patch's transition to complete", force_run, force_usage },
-	{ "report", "print a patch's BPF metrics (calls, latency, safety)", report_run, report_usage },
-	{ NULL, NULL, NULL, NULL },
+	{ "apply", "apply a livepatch module through shunt.ko", apply_run, apply_usage, true },
+	{ "revert", "revert a shunt patch and remove its module", revert_run, revert_usage, true },
+	{ "list", "list shunt's and the kernel's patches", list_run, list_usage, true },
+	{ "show", "show one patch in detail", show_run, show_usage, true },
+	{ "force", "force a patch's transition to complete", force_run, force_usage, true },
+	/* report reads the last numbers of a gone patch first */
+	{ "report", "print a patch's BPF metrics (calls, latency, safety)", report_run, report_usage, false },
+	{ NULL, NULL, NULL, NULL, false },
 };
 
 static void usage(FILE *f)
@@ -53,6 +55,8 @@ int main(int argc, char **argv)
 			v->usage();
 			return EXIT_OK;
 		}
+		if (v->collect_orphans)
+			orphans_collect(NULL);
 		return v->run(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "shunt: unknown verb '%s' (see 'shunt --help')\n", name);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The BPF metrics of a shunt patch: the per-function probes of
- * bpf/metrics.bpf.c (kprobes, or fentry/fexit per function), and when
+ * bpf/metrics.bpf.c (kprobes on the new functions; fentry/fexit per
+ * function or kprobes on the originals), and when
  * they come and go together with the transition programs (events.c) and
  * the blockers iterator (blockers.c) in the patch's pin directory.
  */
@@ -176,7 +177,7 @@ static int load_main(struct attach_ctx *c, const struct target *t,
 		     const struct shunt_func_info *fi, int n)
 {
 	struct metrics_bpf *m;
-	bool kp = c->o->kprobe, kp_old = kp;
+	bool kp_old = c->o->kprobe;
 	int err;
 
 	/* module objects' originals are always probed with kprobes */
@@ -191,12 +192,11 @@ static int load_main(struct attach_ctx *c, const struct target *t,
 		return -1;
 	bpf_program__set_autoload(m->progs.shunt_old_entry, false);
 	bpf_program__set_autoload(m->progs.shunt_old_exit, false);
-	bpf_program__set_autoload(m->progs.shunt_new_entry, false);
-	bpf_program__set_autoload(m->progs.shunt_new_exit, false);
 	bpf_program__set_autoload(m->progs.shunt_kold_in, kp_old);
 	bpf_program__set_autoload(m->progs.shunt_kold_out, kp_old);
-	bpf_program__set_autoload(m->progs.shunt_knew_in, kp);
-	bpf_program__set_autoload(m->progs.shunt_knew_out, kp);
+	/* new functions: always kprobes (see attach_target()) */
+	bpf_program__set_autoload(m->progs.shunt_knew_in, true);
+	bpf_program__set_autoload(m->progs.shunt_knew_out, true);
 	err = metrics_bpf__load(m);
 	if (err) {
 		fprintf(stderr, "shunt: metrics: cannot load the probes: %s\n",
@@ -251,102 +251,66 @@ static const char *fentry_target_problem(const char *fn, const char *owner,
 	return NULL;
 }
 
-/* the fentry/fexit programs of one function: the original's, then the new */
-enum fentry_prog {
-	FE_OLD_ENTRY,
-	FE_OLD_EXIT,
-	FE_NEW_ENTRY,
-	FE_NEW_EXIT,
-	NR_FENTRY_PROGS,
-};
-
-static const char *const fentry_pins[NR_FENTRY_PROGS] = {
-	[FE_OLD_ENTRY] = "old_entry", [FE_OLD_EXIT] = "old_exit",
-	[FE_NEW_ENTRY] = "new_entry", [FE_NEW_EXIT] = "new_exit",
-};
-
-static bool fentry_on_old(enum fentry_prog k)
-{
-	return k == FE_OLD_ENTRY || k == FE_OLD_EXIT;
-}
-
 /*
- * fentry/fexit on the new function of target i, and on the original
- * unless old_by_kprobe: one object per function, its maps the main
- * one's. A side fentry cannot reach is named and skipped.
+ * fentry/fexit on the original of target i (in vmlinux): one object per
+ * function, its maps the main one's. An original fentry cannot reach is
+ * named and skipped.
  */
-static int attach_fentry(struct attach_ctx *c, const struct target *t, int i,
-			 bool old_by_kprobe)
+static int attach_fentry(struct attach_ctx *c, const struct target *t, int i)
 {
-	struct bpf_program *progs[NR_FENTRY_PROGS];
-	char why_old[256], why_new[256], what[64];
-	bool want_old = !old_by_kprobe, want_new = true;
-	const char *why_not_old = NULL, *why_not_new;
-	struct bpf_program *p;
+	struct bpf_program *progs[2];
+	static const char *const pins[2] = { "old_entry", "old_exit" };
+	const char *why_not;
 	struct bpf_link *link;
+	struct bpf_program *p;
 	struct metrics_bpf *m;
+	char why[256], what[64];
 	int err;
 
-	if (want_old)
-		why_not_old = fentry_target_problem(t->old_name, t->obj, t->sympos,
-						    why_old, sizeof(why_old));
-	why_not_new = fentry_target_problem(t->new_name, c->patch, 0, why_new,
-					    sizeof(why_new));
-	if (why_not_old) {
-		want_old = false;
-		if (probe_failed(c, t, "fentry/fexit (old)", why_not_old))
-			return -1;
-	}
-	if (why_not_new) {
-		want_new = false;
-		if (probe_failed(c, t, "fentry/fexit (new)", why_not_new))
-			return -1;
-	}
-	if (!want_old && !want_new)
-		return 0;
+	why_not = fentry_target_problem(t->old_name, t->obj, t->sympos, why,
+					sizeof(why));
+	if (why_not)
+		return probe_failed(c, t, "fentry/fexit (old)", why_not);
 	m = c->per_func[i] = metrics_bpf__open();
 	if (!m || reuse_maps(m, c->main))
 		return -1;
 	m->rodata->func_idx = i;
 	bpf_object__for_each_program(p, m->obj)
 		bpf_program__set_autoload(p, false);
-	progs[FE_OLD_ENTRY] = m->progs.shunt_old_entry;
-	progs[FE_OLD_EXIT] = m->progs.shunt_old_exit;
-	progs[FE_NEW_ENTRY] = m->progs.shunt_new_entry;
-	progs[FE_NEW_EXIT] = m->progs.shunt_new_exit;
-	for (int k = 0; k < NR_FENTRY_PROGS; k++) {
-		bool old = fentry_on_old(k);
-
-		if (!(old ? want_old : want_new))
-			continue;
+	progs[0] = m->progs.shunt_old_entry;
+	progs[1] = m->progs.shunt_old_exit;
+	for (int k = 0; k < 2; k++) {
 		bpf_program__set_autoload(progs[k], true);
-		bpf_program__set_attach_target(progs[k], 0,
-					       old ? t->old_name : t->new_name);
+		bpf_program__set_attach_target(progs[k], 0, t->old_name);
 	}
 	err = metrics_bpf__load(m);
 	if (err)
-		return probe_failed(c, t, "fentry/fexit", strerror(-err));
-	for (int k = 0; k < NR_FENTRY_PROGS; k++) {
-		if (!(fentry_on_old(k) ? want_old : want_new))
-			continue;
+		return probe_failed(c, t, "fentry/fexit (old)", strerror(-err));
+	for (int k = 0; k < 2; k++) {
 		link = bpf_program__attach(progs[k]);
 		if (!link) {
-			if (probe_failed(c, t, fentry_pins[k], strerror(errno)))
+			if (probe_failed(c, t, pins[k], strerror(errno)))
 				return -1;
 			continue;
 		}
-		snprintf(what, sizeof(what), "f%d_%s", i, fentry_pins[k]);
+		snprintf(what, sizeof(what), "f%d_%s", i, pins[k]);
 		if (pin_link(&c->pd, link, what))
 			return -1;
 	}
 	return 0;
 }
 
-/* Every probe of target i: the old-body kprobe, then entry and exit. */
+/*
+ * Every probe of target i: the old-body kprobe, the original's entry and
+ * exit, the new function's. The new function is patch-module code:
+ * always a kprobe, which does not hold the module (an fentry trampoline
+ * would, and the module must be removable once the patch ends however
+ * it ends). The original of a module object likewise: its module must
+ * stay removable while patched.
+ */
 static int attach_target(struct attach_ctx *c, const struct target *t, int i)
 {
 	struct metrics_bpf *m = c->main;
-	/* an fentry trampoline would keep the target module from going */
 	bool old_kp = c->o->kprobe || t->in_module;
 
 	if (attach_kprobe(c, m->progs.shunt_old_body, t, i, t->a.old_body,
@@ -358,8 +322,8 @@ static int attach_target(struct attach_ctx *c, const struct target *t, int i)
 	     attach_kprobe(c, m->progs.shunt_kold_out, t, i, t->a.old_addr,
 			   true, "kold_out")))
 		return -1;
-	if (!c->o->kprobe)
-		return attach_fentry(c, t, i, old_kp);
+	if (!old_kp && attach_fentry(c, t, i))
+		return -1;
 	if (attach_kprobe(c, m->progs.shunt_knew_in, t, i, t->a.new_addr,
 			  false, "knew_in") ||
 	    attach_kprobe(c, m->progs.shunt_knew_out, t, i, t->a.new_addr,
@@ -395,8 +359,9 @@ int metrics_attach(const char *name, const struct metrics_opts *o)
 			goto out;
 	if (blockers_attach(&c.pd, fi, n))
 		goto out;
-	printf("  metrics: %d function(s), %s, %d probe(s) pinned in %s%s\n", n,
-	       o->kprobe ? "kprobe/kretprobe" : "fentry/fexit", c.pd.nr_links,
+	printf("  metrics: %d function(s), %s, kprobe/kretprobe on the new functions, %d probe(s) pinned in %s%s\n",
+	       n, o->kprobe ? "kprobe/kretprobe on the originals" :
+	       "fentry/fexit on vmlinux's originals", c.pd.nr_links,
 	       c.pd.path, c.failed ? " (some probes missing, see above)" : "");
 	ret = 0;
 out:
@@ -414,8 +379,18 @@ out:
 #define KPROBES_LIST "/sys/kernel/debug/kprobes/list"
 #define KPROBES_GONE_MS 5000
 
-/* Does the kprobe list have a probe inside one of the patch's functions? */
-static bool kprobes_left(const struct shunt_func_info *f, int n)
+static bool in_func(unsigned long long a, __u64 start, __u64 size)
+{
+	return a >= start && a < start + size;
+}
+
+/*
+ * Does the kprobe list have a probe inside one of the patch's functions?
+ * Originals that other pinned patches probe too (stacked patches) do not
+ * count: their probes stay.
+ */
+static bool kprobes_left(const struct shunt_func_info *f, int n,
+			 const bool *old_shared)
 {
 	char line[512];
 	bool found = false;
@@ -427,22 +402,47 @@ static bool kprobes_left(const struct shunt_func_info *f, int n)
 		unsigned long long a = strtoull(line, NULL, 16);
 
 		for (int i = 0; i < n && !found; i++)
-			found = (a >= f[i].old_addr && a < f[i].old_addr + f[i].old_size) ||
-				(a >= f[i].new_addr && a < f[i].new_addr + f[i].new_size);
+			found = (!old_shared[i] &&
+				 in_func(a, f[i].old_addr, f[i].old_size)) ||
+				in_func(a, f[i].new_addr, f[i].new_size);
 	}
 	fclose(fp);
 	return found;
 }
 
+/* old_shared[i]: another pinned patch than name probes original i too */
+static void find_shared_originals(const char *name,
+				  const struct shunt_func_info *f, int n,
+				  bool *old_shared)
+{
+	static struct shunt_func_info other[SHUNT_MAX_FUNCS];
+	char **names;
+	int nr_names, nr_other;
+
+	memset(old_shared, 0, n * sizeof(*old_shared));
+	names = pin_dir_names(&nr_names);
+	for (int k = 0; k < nr_names; k++) {
+		if (!strcmp(names[k], name))
+			continue;
+		nr_other = snapshot_funcs(names[k], other);
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < nr_other; j++)
+				old_shared[i] |= other[j].old_addr == f[i].old_addr;
+	}
+	free_names(names, nr_names);
+}
+
 int metrics_detach(const char *name)
 {
 	static struct shunt_func_info funcs[SHUNT_MAX_FUNCS];
+	bool old_shared[SHUNT_MAX_FUNCS];
 	int ret, nr_funcs;
 	double start;
 
 	if (!pin_dir_exists(name))
 		return 0;
 	nr_funcs = snapshot_funcs(name, funcs);
+	find_shared_originals(name, funcs, nr_funcs, old_shared);
 	ret = pin_dir_remove(name);
 	/*
 	 * The kernel frees the kprobes of unpinned links a little later; a
@@ -450,7 +450,7 @@ int metrics_detach(const char *name)
 	 * probed (and a kprobe re-registered on a dying one WARNs).
 	 */
 	start = now_ms();
-	while (kprobes_left(funcs, nr_funcs)) {
+	while (kprobes_left(funcs, nr_funcs, old_shared)) {
 		if (now_ms() - start > KPROBES_GONE_MS) {
 			fprintf(stderr, "shunt: metrics: kprobes of %s still registered after %d s\n",
 				name, KPROBES_GONE_MS / 1000);

@@ -9,7 +9,7 @@
 #define SHUNT_METRICS_LOADER_H
 
 struct metrics_opts {
-	int kprobe;		/* kprobe/kretprobe instead of fentry/fexit */
+	int kprobe;		/* vmlinux originals by kprobe, not fentry */
 	int strict;		/* a function that cannot be probed is an error */
 };
 

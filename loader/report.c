@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "histogram.h"
 #include "json.h"
+#include "orphans.h"
 #include "util.h"
 
 static const char *const phase_names[] = { "before", "during", "after" };
@@ -26,6 +27,20 @@ static const char *phase_str(const struct shunt_events *ev)
 	if (ev->phase == SHUNT_AFTER && ev->result == TRANS_FORCED)
 		return "after (forced)";
 	return ev->phase < SHUNT_NR_PHASES ? phase_names[ev->phase] : "?";
+}
+
+/* what ended the patch's metrics (enum shunt_end), NULL while live */
+static const char *end_str(const struct shunt_events *ev)
+{
+	switch (ev->ended) {
+	case SHUNT_LIVE:
+		return NULL;
+	case SHUNT_END_UNPATCHED:
+		return "unpatched";
+	case SHUNT_END_RELEASED:
+		return "module released";
+	}
+	return "?";
 }
 
 static void hist_sub(struct shunt_hist *d, const struct shunt_hist *a,
@@ -123,6 +138,10 @@ static void print_text(FILE *f, const char *name,
 	fprintf(f, "; transition phase: %s", phase_str(ev));
 	if (ev->phase == SHUNT_AFTER && ev->end_ns > ev->start_ns && ev->start_ns)
 		fprintf(f, ", took %.3f ms", (ev->end_ns - ev->start_ns) / 1e6);
+	if (end_str(ev))
+		fprintf(f, "; the patch ended (%s), %.1f s ago: nothing counted since",
+			end_str(ev), s->time_ns > ev->ended_ns ?
+			(s->time_ns - ev->ended_ns) / 1e9 : 0);
 	fprintf(f, "\n  tasks switched (seen by BPF):");
 	for (int i = 0; i < SHUNT_NR_HOW; i++) {
 		if (!ev->switched[i])
@@ -206,6 +225,7 @@ static void print_json(FILE *f, const char *name,
 	json_kv_str(f, "patch", name, 0);
 	fprintf(f, ",\"interval_s\":%.3f", interval_s > 0 ? interval_s : 0);
 	json_kv_str(f, "phase", phase_str(ev), 0);
+	json_kv_str(f, "ended", end_str(ev) ? end_str(ev) : "", 0);
 	if (ev->phase == SHUNT_AFTER && ev->end_ns > ev->start_ns && ev->start_ns)
 		fprintf(f, ",\"transition_ns\":%llu",
 			(unsigned long long)(ev->end_ns - ev->start_ns));
@@ -260,7 +280,9 @@ void report_usage(void)
 	       "and latency per function and transition phase, old-body executions,\n"
 	       "task switches and stop_machine stalls. With --interval, print what\n"
 	       "happened in each interval (--count times, default until interrupted).\n"
-	       "--json prints one JSON object per line (per interval).\n");
+	       "--json prints one JSON object per line (per interval). For a patch\n"
+	       "that is gone (reverted or replaced without 'shunt revert'), print\n"
+	       "its last numbers once, then remove them.\n");
 }
 
 int report_run(int argc, char **argv)
@@ -274,6 +296,7 @@ int report_run(int argc, char **argv)
 	};
 	static struct metrics_snapshot cur, prev, delta;
 	double interval = 0;
+	const char *name;
 	long count = -1;
 	int json = 0, c;
 	char *end;
@@ -304,21 +327,34 @@ int report_run(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return usage_error("report", "expected one patch name");
-	if (check_patch_name("report", argv[optind]))
+	name = argv[optind];
+	if (check_patch_name("report", name))
 		return EXIT_USAGE;
-	if (snapshot_read(argv[optind], &cur))
+	orphans_collect(name);
+	if (snapshot_read(name, &cur))
 		return EXIT_FAIL;
+	if (orphan_patch_gone(name)) {
+		fprintf(stderr, "shunt: %s: the patch is gone; its last numbers%s:\n",
+			name, interval > 0 ? " (since apply, not per interval)" : "");
+		report_print(stdout, name, &cur, 0, json);
+		return orphan_remove(name) ? EXIT_FAIL : EXIT_OK;
+	}
 	if (interval <= 0) {
-		report_print(stdout, argv[optind], &cur, 0, json);
+		report_print(stdout, name, &cur, 0, json);
 		return EXIT_OK;
 	}
 	for (long i = 0; count < 0 || i < count; i++) {
 		prev = cur;
 		sleep_ms((unsigned int)(interval * 1000));
-		if (snapshot_read(argv[optind], &cur))
+		if (snapshot_read(name, &cur))
 			return EXIT_FAIL;
 		report_delta(&delta, &cur, &prev);
-		report_print(stdout, argv[optind], &delta, interval, json);
+		report_print(stdout, name, &delta, interval, json);
+		if (orphan_patch_gone(name)) {
+			fprintf(stderr, "shunt: %s: the patch is gone; that was its last interval\n",
+				name);
+			return orphan_remove(name) ? EXIT_FAIL : EXIT_OK;
+		}
 	}
 	return EXIT_OK;
 }

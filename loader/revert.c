@@ -35,7 +35,7 @@ enum revert_result revert_patch(const char *name, double timeout,
 
 	if (shimfs_write(name, SHIM_ATTR_ENABLED, "0"))
 		return REVERT_REFUSED;
-	/* the probes on its new functions hold the module */
+	/* its metrics end with it (they do not hold its module) */
 	if (metrics_present(name) && !metrics_detach(name))
 		printf("  metrics of %s removed\n", name);
 	if (shimfs_wait_patch_gone(name, timeout))
