@@ -58,7 +58,11 @@
  *         in /proc/kallsyms order (that order gives old_sympos its
  *         meaning). The shim verifies each one it uses with
  *         sprint_symbol(). Symbols of modules are read by the shim from
- *         the module's own symbol table.
+ *         the module's own symbol table. A module with klp relocation
+ *         sections for module objects (.klp.rela.<object>.*, SHF_RELA_
+ *         LIVEPATCH, <object> not vmlinux) also gets the kernel's
+ *         SHUNT_SYM_APPLY_RELOCATE_ADD and SHUNT_SYM_CLEAR_RELOCATE_ADD,
+ *         which write and clear them (not exported to modules).
  *     unclaim NAME
  *         forget the claim (and its result).
  *
@@ -81,6 +85,10 @@
 
 /* module name of the shim itself */
 #define SHUNT_MODULE_NAME	"shunt"
+
+/* kernel functions handed over for klp relocations of module objects */
+#define SHUNT_SYM_APPLY_RELOCATE_ADD	"apply_relocate_add"
+#define SHUNT_SYM_CLEAR_RELOCATE_ADD	"clear_relocate_add"
 
 /* the largest write the claim file takes at once */
 #define SHUNT_CLAIM_WRITE_MAX	4000

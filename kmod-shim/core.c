@@ -122,13 +122,18 @@ static void patch_unpatch(struct shunt_patch *patch)
 
 /*
  * Resolve every loaded object before any callback runs, so that a wrong
- * symbol fails the apply with nothing called and nothing changed.
+ * symbol fails the apply with nothing called and nothing changed. A
+ * module object's klp relocations are written here, as the kernel's
+ * klp_init_object_loaded() does (the caller clears them on failure).
  */
 static int patch_resolve(struct shunt_patch *patch, char *err, size_t errlen)
 {
 	struct shunt_object *obj;
 	int ret;
 
+	ret = shunt_relocs_prepare(patch, err, errlen);
+	if (ret)
+		return ret;
 	shunt_for_each_object(patch, obj) {
 		struct module *mod = NULL;
 
@@ -138,10 +143,20 @@ static int patch_resolve(struct shunt_patch *patch, char *err, size_t errlen)
 				continue;	/* patched when it loads */
 		}
 		ret = shunt_object_resolve(obj, mod, err, errlen);
+		if (!ret)
+			ret = shunt_object_write_relocs(obj, err, errlen);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+static void patch_clear_relocs(struct shunt_patch *patch)
+{
+	struct shunt_object *obj;
+
+	shunt_for_each_object(patch, obj)
+		shunt_object_clear_relocs(obj);
 }
 
 /*
@@ -319,6 +334,7 @@ out_put:
 out_cancel:
 	shunt_transition_cancel(NULL);
 out_free:
+	patch_clear_relocs(patch);
 	shunt_patch_free(patch);
 	return ret;
 }
