@@ -37,7 +37,11 @@
  * shunt_mutex -> shunt_trans_lock (pertask.c, raw, interrupts off);
  * shunt_mutex -> task->pi_lock (the sweep). shunt_trans_lock and pi_lock
  * never nest. stop_machine() and synchronize_rcu*() are called with
- * shunt_mutex held; nothing they wait for takes it.
+ * shunt_mutex held; nothing they wait for takes it. Under shunt_mutex,
+ * ftrace and kprobe updates take text_mutex, and so does the writing
+ * and clearing of klp relocations (relocs.c: apply_relocate_add() with
+ * text_poke(), at enable and in the module notifier): shunt_mutex ->
+ * text_mutex; the kernel never takes shunt_mutex under it.
  *
  * A patch's sysfs directory is removed outside shunt_mutex: removal
  * waits for its attribute handlers, which take the mutex. Objects' and

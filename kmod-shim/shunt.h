@@ -12,7 +12,8 @@
  *    "must hold" below is a lockdep_assert_held(&shunt_mutex).
  *  - Lock order: shunt_mutex -> shunt_claim_mutex (claim.c);
  *    shunt_mutex -> shunt_trans_lock (pertask.c, raw spinlock);
- *    shunt_mutex -> task->pi_lock. shunt_trans_lock and pi_lock never
+ *    shunt_mutex -> task->pi_lock; shunt_mutex -> text_mutex (ftrace,
+ *    kprobes, klp relocations). shunt_trans_lock and pi_lock never
  *    nest.
  *  - Lock-free readers, in any context (NMI included, as the patched
  *    function may be called there): the redirection handlers
