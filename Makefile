@@ -52,12 +52,21 @@ samples:
 	$(MAKE) -C $(KDIR) M=$(TOP)/samples modules
 # The "module for another kernel" of the bad-input tests: a copy of a
 # patch module whose vermagic says 6.99 (same length, nothing else moved).
-testmods:
+# A module with a NAME.klpsyms beside its source gets klp relocations
+# (tests/selftests/tools/klp-rela-convert.c, in place, idempotent).
+KLP_CONVERT := $(BUILD)/tools/klp-rela-convert
+KLP_SPECS := $(wildcard $(TOP)/tests/selftests/modules/*.klpsyms)
+testmods: $(KLP_CONVERT)
 	$(MAKE) -C $(KDIR) M=$(TOP)/tests/selftests/modules modules
+	for s in $(KLP_SPECS); do $(KLP_CONVERT) $$s $${s%.klpsyms}.ko || exit 1; done
 	@mkdir -p $(BUILD)/testdata
 	perl -0777 -pe 's/vermagic=\d+\.\d+\./vermagic=6.99./' \
 		$(TOP)/tests/selftests/modules/shunt_test_stack1.ko \
 		> $(BUILD)/testdata/shunt_test_vermagic.ko
+
+$(KLP_CONVERT): $(TOP)/tests/selftests/tools/klp-rela-convert.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -o $@ $<
 
 # vmlinux.h comes from the target kernel's BTF: the vmlinux that the
 # Debian headers ship, else the running kernel's.

@@ -59,7 +59,11 @@
  *         in /proc/kallsyms order (that order gives old_sympos its
  *         meaning). The shim verifies each one it uses with
  *         sprint_symbol(). Symbols of modules are read by the shim from
- *         the module's own symbol table.
+ *         the module's own symbol table. A module with klp relocation
+ *         sections for module objects (.klp.rela.<object>.*, SHF_RELA_
+ *         LIVEPATCH, <object> not vmlinux) also gets the kernel's
+ *         SHUNT_SYM_APPLY_RELOCATE_ADD and SHUNT_SYM_CLEAR_RELOCATE_ADD,
+ *         which write and clear them (not exported to modules).
  *     unclaim NAME
  *         forget the claim (and its result).
  *
@@ -88,6 +92,10 @@
  * with the shim's mutex held, so at most about 45 s in all
  */
 #define SHUNT_STOP_RETRIES_MAX	50
+
+/* kernel functions handed over for klp relocations of module objects */
+#define SHUNT_SYM_APPLY_RELOCATE_ADD	"apply_relocate_add"
+#define SHUNT_SYM_CLEAR_RELOCATE_ADD	"clear_relocate_add"
 
 /* the largest write the claim file takes at once */
 #define SHUNT_CLAIM_WRITE_MAX	4000

@@ -185,6 +185,118 @@ int shunt_symbol_size(unsigned long addr, unsigned long *size)
 }
 
 /*
+ * An indirect call from a module to a function of vmlinux that is not
+ * exported. With IBT the target must begin with ENDBR, but the kernel
+ * seals (overwrites) the ENDBR of every function whose address is never
+ * taken in vmlinux, which includes most unexported ones: a call there
+ * would stop on a control protection fault. Refuse instead. Without IBT
+ * (or with the ENDBR intact) the call is fine.
+ */
+static bool compat_callable(unsigned long addr)
+{
+#ifdef CONFIG_X86_KERNEL_IBT
+	u32 insn;
+
+	if (!cpu_feature_enabled(X86_FEATURE_IBT))
+		return true;
+	if (copy_from_kernel_nofault(&insn, (void *)addr, sizeof(insn)))
+		return false;
+	return insn == gen_endbr();
+#else
+	return true;
+#endif
+}
+
+/* a vmlinux function the loader handed over in the claim, verified */
+static int compat_kernel_func(const char *patch_name, const char *name,
+			      unsigned long *addr, char *err, size_t errlen)
+{
+	unsigned long size;
+
+	if (shunt_claim_lookup_sym(patch_name, name, 0, addr, err, errlen)) {
+		snprintf(err, errlen,
+			 "klp relocations for module objects need the kernel's %s, which the claim did not hand over",
+			 name);
+		return -EINVAL;
+	}
+	if (shunt_verify_symbol(*addr, name, NULL, &size)) {
+		snprintf(err, errlen,
+			 "the address given for the kernel's %s is not the start of that function",
+			 name);
+		return -EINVAL;
+	}
+	if (!compat_callable(*addr)) {
+		snprintf(err, errlen,
+			 "the kernel's %s cannot be called from a module on this CPU (IBT on, its ENDBR sealed)",
+			 name);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/*
+ * apply_relocate_add() and clear_relocate_add() (arch/x86/kernel/module.c)
+ * are not exported; neither is text_poke(), with which they write a
+ * patch module's text under text_mutex, nor klp_apply_section_relocs().
+ * They are what the kernel's livepatch uses to write and clear the klp
+ * relocation sections of module objects (relocs.c resolves the symbols
+ * itself, with the kernel's rules and our own error messages). The
+ * loader hands their addresses over in the claim of a patch module that
+ * has such sections; they are verified once and kept for the life of
+ * the shim: vmlinux code does not move. Under shunt_mutex.
+ */
+static int (*compat_apply_relocate_add)(struct elf64_shdr *sechdrs,
+					const char *strtab,
+					unsigned int symindex,
+					unsigned int relsec,
+					struct module *me);
+static void (*compat_clear_relocate_add)(struct elf64_shdr *sechdrs,
+					 const char *strtab,
+					 unsigned int symindex,
+					 unsigned int relsec,
+					 struct module *me);
+
+int shunt_relocate_init(const char *patch_name, char *err, size_t errlen)
+{
+	unsigned long apply, clear;
+	int ret;
+
+	lockdep_assert_held(&shunt_mutex);
+	if (compat_apply_relocate_add && compat_clear_relocate_add)
+		return 0;
+	ret = compat_kernel_func(patch_name, SHUNT_SYM_APPLY_RELOCATE_ADD,
+				 &apply, err, errlen);
+	if (!ret)
+		ret = compat_kernel_func(patch_name,
+					 SHUNT_SYM_CLEAR_RELOCATE_ADD, &clear,
+					 err, errlen);
+	if (ret)
+		return ret;
+	compat_apply_relocate_add = (void *)apply;
+	compat_clear_relocate_add = (void *)clear;
+	return 0;
+}
+
+int shunt_apply_relocate_add(Elf_Shdr *sechdrs, const char *strtab,
+			     unsigned int symndx, unsigned int relsec,
+			     struct module *mod)
+{
+	lockdep_assert_held(&shunt_mutex);
+	if (WARN_ON_ONCE(!compat_apply_relocate_add))
+		return -EINVAL;
+	return compat_apply_relocate_add(sechdrs, strtab, symndx, relsec, mod);
+}
+
+void shunt_clear_relocate_add(Elf_Shdr *sechdrs, const char *strtab,
+			      unsigned int symndx, unsigned int relsec,
+			      struct module *mod)
+{
+	lockdep_assert_held(&shunt_mutex);
+	if (!WARN_ON_ONCE(!compat_clear_relocate_add))
+		compat_clear_relocate_add(sechdrs, strtab, symndx, relsec, mod);
+}
+
+/*
  * stack_trace_save_tsk_reliable() is not exported. This is the x86 ORC
  * walk of arch_stack_walk_reliable() on the exported unwinder API. The
  * caller makes sure the task cannot run, and that its stack cannot be

@@ -38,7 +38,11 @@
  * shunt_mutex -> shunt_trans_lock (pertask.c, raw, interrupts off);
  * shunt_mutex -> task->pi_lock (the sweep). shunt_trans_lock and pi_lock
  * never nest. stop_machine() and synchronize_rcu*() are called with
- * shunt_mutex held; nothing they wait for takes it.
+ * shunt_mutex held; nothing they wait for takes it. Under shunt_mutex,
+ * ftrace and kprobe updates take text_mutex, and so does the writing
+ * and clearing of klp relocations (relocs.c: apply_relocate_add() with
+ * text_poke(), at enable and in the module notifier): shunt_mutex ->
+ * text_mutex; the kernel never takes shunt_mutex under it.
  *
  * A patch's sysfs directory is removed outside shunt_mutex: removal
  * waits for its attribute handlers, which take the mutex. Objects' and
@@ -123,13 +127,18 @@ static void patch_unpatch(struct shunt_patch *patch)
 
 /*
  * Resolve every loaded object before any callback runs, so that a wrong
- * symbol fails the apply with nothing called and nothing changed.
+ * symbol fails the apply with nothing called and nothing changed. A
+ * module object's klp relocations are written here, as the kernel's
+ * klp_init_object_loaded() does (the caller clears them on failure).
  */
 static int patch_resolve(struct shunt_patch *patch, char *err, size_t errlen)
 {
 	struct shunt_object *obj;
 	int ret;
 
+	ret = shunt_relocs_prepare(patch, err, errlen);
+	if (ret)
+		return ret;
 	shunt_for_each_object(patch, obj) {
 		struct module *mod = NULL;
 
@@ -139,10 +148,20 @@ static int patch_resolve(struct shunt_patch *patch, char *err, size_t errlen)
 				continue;	/* patched when it loads */
 		}
 		ret = shunt_object_resolve(obj, mod, err, errlen);
+		if (!ret)
+			ret = shunt_object_write_relocs(obj, err, errlen);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+static void patch_clear_relocs(struct shunt_patch *patch)
+{
+	struct shunt_object *obj;
+
+	shunt_for_each_object(patch, obj)
+		shunt_object_clear_relocs(obj);
 }
 
 /*
@@ -319,6 +338,7 @@ out_put:
 out_cancel:
 	shunt_transition_cancel(NULL);
 out_free:
+	patch_clear_relocs(patch);
 	shunt_patch_free(patch);
 	return ret;
 }

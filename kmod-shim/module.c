@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Target modules coming and going: a module object of an enabled patch
- * is resolved and patched when its module comes (before its init runs),
- * and unpatched when it goes, as the kernel's klp_module_coming() and
- * klp_module_going() do. A patch module that goes (its init failed)
- * takes its patch with it.
+ * is resolved, gets its klp relocations written (relocs.c) and is
+ * patched when its module comes (before its init runs), and is
+ * unpatched and its relocations cleared when it goes, as the kernel's
+ * klp_module_coming() and klp_module_going() do. A patch module that
+ * goes (its init failed) takes its patch with it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -78,6 +79,8 @@ static void object_going(struct shunt_object *obj)
 		shunt_redirect_sync();
 		shunt_post_unpatch_callback(obj);
 	}
+	/* also of a patch no longer applied: the target may come back */
+	shunt_object_clear_relocs(obj);
 	shunt_object_forget_target(obj);
 }
 
@@ -88,6 +91,8 @@ static int object_coming(struct shunt_object *obj, struct module *mod)
 	int ret;
 
 	ret = shunt_object_resolve(obj, mod, err, sizeof(err));
+	if (!ret)
+		ret = shunt_object_write_relocs(obj, err, sizeof(err));
 	if (!ret) {
 		ret = shunt_pre_patch_callback(obj);
 		if (ret)
@@ -106,6 +111,7 @@ static int object_coming(struct shunt_object *obj, struct module *mod)
 	if (ret) {
 		pr_err("'%s': %s (%d); refusing to load module '%s'\n",
 		       obj->patch->mod->name, err, ret, mod->name);
+		shunt_object_clear_relocs(obj);
 		shunt_object_forget_target(obj);
 		return ret;
 	}

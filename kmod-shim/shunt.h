@@ -13,7 +13,8 @@
  *  - Lock order: shunt_mutex -> shunt_claim_mutex (claim.c) ->
  *    shunt_route_mutex (route.c);
  *    shunt_mutex -> shunt_trans_lock (pertask.c, raw spinlock);
- *    shunt_mutex -> task->pi_lock. shunt_trans_lock and pi_lock never
+ *    shunt_mutex -> task->pi_lock; shunt_mutex -> text_mutex (ftrace,
+ *    kprobes, klp relocations). shunt_trans_lock and pi_lock never
  *    nest.
  *  - Lock-free readers, in any context (NMI included, as the patched
  *    function may be called there): the redirection handlers
@@ -184,6 +185,7 @@ struct shunt_func {
  * @dynamic:	made for nops only (replace.c): @desc is @dyn_desc
  * @dyn_desc:	the klp_object a dynamic object pretends to be
  * @patched:	its functions are on the redirection stacks; core.c
+ * @relocs:	its klp relocation sections are written; relocs.c
  * @pre_patch_done: pre_patch ran and succeeded; callbacks.h
  *
  * All fields but the read-only ones are written under shunt_mutex.
@@ -200,6 +202,7 @@ struct shunt_object {
 	bool dynamic;
 	struct klp_object dyn_desc;
 	bool patched;
+	bool relocs;
 	bool pre_patch_done;
 };
 
@@ -322,6 +325,12 @@ int shunt_replace_add_nops(struct shunt_patch *patch, char *err,
 void shunt_replace_older(struct shunt_patch *patch);
 void shunt_replace_release_older(struct shunt_patch *patch);
 
+/* relocs.c: klp relocations of module objects */
+int shunt_relocs_prepare(struct shunt_patch *patch, char *err, size_t errlen);
+int shunt_object_write_relocs(struct shunt_object *obj, char *err,
+			      size_t errlen);
+void shunt_object_clear_relocs(struct shunt_object *obj);
+
 /* symbols.c: where an object's functions are */
 int shunt_object_resolve(struct shunt_object *obj, struct module *mod,
 			 char *err, size_t errlen);
@@ -374,6 +383,13 @@ int shunt_symbol_size(unsigned long addr, unsigned long *size);
 typedef bool (*shunt_stack_fn)(void *arg, unsigned long addr);
 int shunt_stack_walk_reliable(struct task_struct *task, shunt_stack_fn fn,
 			      void *arg);
+int shunt_relocate_init(const char *patch_name, char *err, size_t errlen);
+int shunt_apply_relocate_add(Elf_Shdr *sechdrs, const char *strtab,
+			     unsigned int symndx, unsigned int relsec,
+			     struct module *mod);
+void shunt_clear_relocate_add(Elf_Shdr *sechdrs, const char *strtab,
+			      unsigned int symndx, unsigned int relsec,
+			      struct module *mod);
 struct tracepoint *shunt_tracepoint_find(const char *name);
 struct task_struct *shunt_idle_task(int cpu);
 void shunt_idle_task_seen(struct task_struct *next, int cpu);

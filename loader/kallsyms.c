@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kallsyms.h"
+#include "shunt_abi.h"
 
 /* characters of kernel symbol names ("foo.constprop.0", "foo.cold") */
 static int symbol_char(char c)
@@ -32,15 +33,31 @@ static int add_string(const char *s, void *ctx)
 	return names_add_suffixes(ctx, s);
 }
 
+/*
+ * Klp relocations of module objects are written by the shim with the
+ * kernel's own functions, which are not exported: hand them over too.
+ */
 struct strset *modfile_names(const struct modfile *mf)
 {
+	static const char *const reloc_funcs[] = {
+		SHUNT_SYM_APPLY_RELOCATE_ADD, SHUNT_SYM_CLEAR_RELOCATE_ADD,
+	};
 	struct strset *set = strset_new();
+	size_t n = sizeof(reloc_funcs) / sizeof(reloc_funcs[0]);
 
-	if (set && modfile_for_each_string(mf, add_string, set)) {
-		strset_free(set);
+	if (!set)
 		return NULL;
-	}
+	if (modfile_for_each_string(mf, add_string, set))
+		goto fail;
+	if (!modfile_has_module_klp_relocs(mf))
+		n = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strset_add(set, reloc_funcs[i], strlen(reloc_funcs[i])))
+			goto fail;
 	return set;
+fail:
+	strset_free(set);
+	return NULL;
 }
 
 int kallsyms_parse_line(char *line, unsigned long *addr, char **name,

@@ -318,3 +318,32 @@ int modfile_for_each_string(const struct modfile *mf,
 	}
 	return 0;
 }
+
+/* SHF_RELA_LIVEPATCH, from the kernel's include/uapi/linux/elf.h */
+#define MODFILE_SHF_RELA_LIVEPATCH	0x00100000
+
+bool modfile_has_module_klp_relocs(const struct modfile *mf)
+{
+	static const char prefix[] = ".klp.rela.";
+	const unsigned char *buf = mf->data;
+	const Elf64_Ehdr *eh = mf->data;
+	const Elf64_Shdr *sh = (const Elf64_Shdr *)(buf + eh->e_shoff);
+	const Elf64_Shdr *shstr = &sh[eh->e_shstrndx];
+
+	for (unsigned int i = 0; i < eh->e_shnum; i++) {
+		const char *name;
+
+		if (!(sh[i].sh_flags & MODFILE_SHF_RELA_LIVEPATCH) ||
+		    sh[i].sh_name >= shstr->sh_size)
+			continue;
+		/* modfile_parse() checked that the name table is in the file */
+		name = (const char *)buf + shstr->sh_offset + sh[i].sh_name;
+		if (strnlen(name, shstr->sh_size - sh[i].sh_name) ==
+		    shstr->sh_size - sh[i].sh_name)
+			continue;	/* not terminated */
+		if (strncmp(name, prefix, sizeof(prefix) - 1) ||
+		    strncmp(name + sizeof(prefix) - 1, "vmlinux.", 8))
+			return true;
+	}
+	return false;
+}

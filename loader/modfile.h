@@ -52,6 +52,13 @@ int modfile_check_patch(const struct modfile_info *info, const char *release,
 void modfile_free(struct modfile *mf);
 
 /*
+ * Whether the module has klp relocation sections for module objects
+ * (SHF_RELA_LIVEPATCH, named .klp.rela.<object>.* with <object> not
+ * vmlinux): the shim then needs the kernel functions that write them.
+ */
+bool modfile_has_module_klp_relocs(const struct modfile *mf);
+
+/*
  * Visit each NUL-terminated printable string of length >= 2 in the
  * module's allocated data sections. Used to find the symbol names a
  * patch may refer to without interpreting its relocations.

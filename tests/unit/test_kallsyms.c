@@ -98,6 +98,45 @@ static void only_sym(const struct strset *names, const char *text, size_t len,
 	strbuf_free(&out);
 }
 
+/* name section 3 of the fixture and flag it SHF_RELA_LIVEPATCH */
+static void klp_rela_section(unsigned char *buf, const char *name)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	Elf64_Shdr *sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+
+	/* over ".gnu.linkonce.this_module", which is longer */
+	strcpy((char *)buf + sh[1].sh_offset + sh[3].sh_name, name);
+	sh[3].sh_flags |= 0x00100000;
+}
+
+static void test_modfile_names_relocs(void)
+{
+	static const char blob[] = "name=p\0cmdline_proc_show";
+	static unsigned char buf[4096];
+	struct modfile mf = { .data = buf };
+	struct strset *set;
+
+	mf.size = make_module(buf, sizeof(buf), blob, sizeof(blob), 1, ET_REL);
+	set = modfile_names(&mf);
+	tap_ok(set && !strset_has(set, "apply_relocate_add", 18),
+	       "module names: no relocation functions without klp relocations");
+	strset_free(set);
+	klp_rela_section(buf, ".klp.rela.vmlinux.text");
+	set = modfile_names(&mf);
+	tap_ok(set && !strset_has(set, "apply_relocate_add", 18) &&
+	       !modfile_has_module_klp_relocs(&mf),
+	       "module names: none for vmlinux klp relocations (the module loader writes those)");
+	strset_free(set);
+	klp_rela_section(buf, ".klp.rela.tgt.text");
+	set = modfile_names(&mf);
+	tap_ok(set && modfile_has_module_klp_relocs(&mf) &&
+	       strset_has(set, "apply_relocate_add", 18) &&
+	       strset_has(set, "clear_relocate_add", 18) &&
+	       strset_has(set, "cmdline_proc_show", 17),
+	       "module names: apply/clear_relocate_add for a module object's klp relocations");
+	strset_free(set);
+}
+
 static void test_claim_lines(void)
 {
 	static const char text[] =
@@ -160,6 +199,7 @@ int main(void)
 	test_parse_line();
 	test_suffixes();
 	test_modfile_names();
+	test_modfile_names_relocs();
 	test_claim_lines();
 	return tap_done();
 }
