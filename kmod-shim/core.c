@@ -345,8 +345,9 @@ out_free:
 
 /*
  * A claimed module's klp_enable_patch() lands here (route.c), in the
- * module's init, with a reference on shunt.ko that we drop on return. Failing makes the module load fail, as it would with
- * the kernel's livepatch; the reason is kept in the claim for the loader.
+ * module's init, with a reference on shunt.ko that we drop on return.
+ * Failing makes the module load fail, as it would with the kernel's
+ * livepatch; the reason is kept in the claim for the loader.
  * Like klp_enable_patch(), returns once the transition has started.
  */
 int shunt_enable_patch(struct klp_patch *kpatch)
