@@ -24,30 +24,9 @@ cb_seq() {
 		/tmp/cb.log | tr '\n' ';'
 }
 
-# the backend under test: "shunt" or "klp" (insmod, the kernel's livepatch)
-apply_named() {
-	local name=$1
-	shift
-	if [ $backend = shunt ]; then
-		shunt_ok apply $M/$name.ko "$@"
-	else
-		load_module $name "$@" || fail "klp: insmod $name"
-		wait_eq 30 /sys/kernel/livepatch/$name/transition 0
-	fi
-}
-
-revert_named() {
-	if [ $backend = shunt ]; then
-		shunt_ok revert $1
-	else
-		echo 0 > /sys/kernel/livepatch/$1/enabled
-		wait_for 30 "klp: $1 to go" test ! -d /sys/kernel/livepatch/$1
-		rmmod $1 || fail "klp: rmmod $1"
-	fi
-}
-
-apply_p() { apply_named $P "$@"; }
-revert_p() { revert_named $P; }
+# the backend under test: $backend (guest/lib.sh)
+apply_p() { backend_apply $P "$@"; }
+revert_p() { backend_revert $P; }
 
 # what the target module's load logs when a pre_patch refuses it: busybox
 # insmod tries finit_module() and then init_module(), so two attempts
@@ -138,19 +117,19 @@ for backend in klp shunt; do
 	P2=${P}2
 	cb_seq both > /dev/null
 	apply_p
-	apply_named $P2
+	backend_apply $P2
 	assert_eq "$(cb_seq both)" "$P pre_patch: vmlinux;$P post_patch: vmlinux;$P patching complete;$P2 pre_patch: vmlinux;$P2 post_patch: vmlinux;$P2 patching complete;" "$backend: two patches applied"
 	assert_eq "$(cat /proc/cmdline)" "cmdline: $P2" "$backend: the newer one on top"
-	revert_named $P2
+	backend_revert $P2
 	revert_p
 	assert_eq "$(cb_seq both)" "$P2 pre_unpatch: vmlinux;$P2 post_unpatch: vmlinux;$P2 unpatching complete;$P pre_unpatch: vmlinux;$P post_unpatch: vmlinux;$P unpatching complete;" "$backend: both reverted, newest first"
 	apply_p
-	apply_named $P2 replace=1
+	backend_apply $P2 replace=1
 	[ $backend = shunt ] && root=$SHUNT_ROOT || root=/sys/kernel/livepatch
 	wait_for 30 "$backend: the replaced patch to go" test ! -d $root/$P
 	wait_for 10 "$backend: rmmod of the replaced patch" rmmod $P
 	assert_eq "$(cb_seq both)" "$P pre_patch: vmlinux;$P post_patch: vmlinux;$P patching complete;$P2 pre_patch: vmlinux;$P2 post_patch: vmlinux;$P2 patching complete;" "$backend: atomic replace: the replaced patch gets no unpatch callbacks"
-	revert_named $P2
+	backend_revert $P2
 	assert_eq "$(cb_seq both)" "$P2 pre_unpatch: vmlinux;$P2 post_unpatch: vmlinux;$P2 unpatching complete;" "$backend: the replacing patch reverted"
 	assert_eq "$(cat /proc/cmdline)" "$orig" "$backend: cmdline original"
 done

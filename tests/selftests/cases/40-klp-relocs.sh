@@ -12,26 +12,6 @@ sysdir() {
 	if [ $backend = shunt ]; then echo $SHUNT_ROOT/$1; else echo /sys/kernel/livepatch/$1; fi
 }
 
-apply_p() {
-	if [ $backend = shunt ]; then
-		shunt_ok apply $M/$1.ko
-	else
-		load_module $1 || fail "klp: insmod $1"
-		wait_eq 30 /sys/kernel/livepatch/$1/transition 0
-	fi
-}
-
-revert_p() {
-	if [ $backend = shunt ]; then
-		shunt_ok revert $1
-	else
-		echo 0 > /sys/kernel/livepatch/$1/enabled
-		wait_for 30 "klp: $1 to go" test ! -d /sys/kernel/livepatch/$1
-		rmmod $1 || fail "klp: rmmod $1"
-	fi
-	module_loaded $1 && fail "$backend: $1 still loaded after revert"
-}
-
 # the kernel log lines since klog_mark (left in the log for the runner)
 klog_mark() { dmesg | wc -l > /tmp/klog.mark; }
 assert_klog_since() {
@@ -44,7 +24,7 @@ patched_value() { echo "value: klp-rela static dup-b shows=$1"; }
 
 for backend in klp shunt; do
 	say "--- $backend: vmlinux object, target not loaded yet"
-	apply_p $P
+	backend_apply $P
 	cmdline=$(cat /proc/cmdline)
 	assert_match "$cmdline" "^shunt_test_klp_rela: max_threads=$threads_max processes=[1-9][0-9]*$" \
 		"$backend: the static max_threads and nr_processes() through vmlinux klp relocations"
@@ -66,7 +46,7 @@ for backend in klp shunt; do
 		assert_eq "$(head -n 1 /proc/$T)" "$(patched_value 1)" \
 			"$backend: relocations rewritten for the new target ($round)"
 	done
-	revert_p $P
+	backend_revert $P
 	assert_eq "$(cat /proc/cmdline)" "$orig" "$backend: /proc/cmdline original after revert"
 	assert_eq "$(head -n 1 /proc/$T)" "value: original" "$backend: target original after revert"
 	rmmod $T || fail "$backend: rmmod $T after revert"
@@ -74,10 +54,10 @@ for backend in klp shunt; do
 	say "--- $backend: target loaded before the patch"
 	load_module $T || fail "$backend: insmod $T"
 	assert_eq "$(head -n 1 /proc/$T)" "value: original" "$backend: target original"
-	apply_p $P
+	backend_apply $P
 	assert_eq "$(cat $(sysdir $P)/$T/patched)" 1 "$backend: module object patched at apply"
 	assert_eq "$(head -n 1 /proc/$T)" "$(patched_value 2)" "$backend: target loaded before is patched"
-	revert_p $P
+	backend_revert $P
 	assert_eq "$(head -n 1 /proc/$T)" "value: original" "$backend: target original after revert"
 
 	say "--- $backend: an unresolvable symbol, target loaded: refused"
@@ -96,7 +76,7 @@ for backend in klp shunt; do
 	rmmod $T || fail "$backend: rmmod $T"
 
 	say "--- $backend: an unresolvable symbol, target loaded later: the target is refused"
-	apply_p $B
+	backend_apply $B
 	klog_mark
 	load_module $T 2>/dev/null && fail "$backend: insmod $T succeeded with an unresolvable relocation"
 	module_loaded $T && fail "$backend: $T loaded"
@@ -108,7 +88,7 @@ for backend in klp shunt; do
 		assert_klog_since "refusing to load module '$T'" "klp: target refused"
 	fi
 	assert_eq "$(cat $(sysdir $B)/$T/patched)" 0 "$backend: object not patched"
-	revert_p $B
+	backend_revert $B
 	load_module $T || fail "$backend: insmod $T once the bad patch is gone"
 	assert_eq "$(head -n 1 /proc/$T)" "value: original" "$backend: target loads and is original"
 	rmmod $T || fail "$backend: rmmod $T"

@@ -55,12 +55,3 @@ else
 	shunt_ok revert shunt_sample_cmdline
 fi
 assert_no_shunt_patches
-elif [ "$rc" = 143 ]; then
-	# the signal came before the handlers were set: the shell's default
-	module_loaded shunt_sample_cmdline && fail "killed early, yet the module is loaded"
-else
-	# too late to stop it: it must have been applied whole
-	test -d $SHUNT_ROOT/shunt_sample_cmdline || fail "exit $rc, yet nothing applied: $(cat /tmp/err)"
-	shunt_ok revert shunt_sample_cmdline
-fi
-assert_no_shunt_patches

@@ -172,6 +172,32 @@ json_get() {
 	grep -m1 "^$2=" /tmp/json.flat | cut -d= -f2-
 }
 
+# ---- one scenario under both backends ----
+# $backend is "shunt" (shunt apply/revert) or "klp" (insmod, the kernel's
+# livepatch, disabled through sysfs and rmmod'ed as klp tools do)
+
+backend_apply() {
+	local name=$1
+	shift
+	if [ $backend = shunt ]; then
+		shunt_ok apply $SHUNT_MODULES/$name.ko "$@"
+	else
+		load_module $name "$@" || fail "klp: insmod $name"
+		wait_eq 30 /sys/kernel/livepatch/$name/transition 0
+	fi
+}
+
+backend_revert() {
+	if [ $backend = shunt ]; then
+		shunt_ok revert $1
+	else
+		echo 0 > /sys/kernel/livepatch/$1/enabled
+		wait_for 30 "klp: $1 to go" test ! -d /sys/kernel/livepatch/$1
+		rmmod $1 || fail "klp: rmmod $1"
+	fi
+	module_loaded $1 && fail "$backend: $1 still loaded after revert"
+}
+
 # ---- the shunt_test_busy target ----
 
 busy_hold() { echo "$1" > /sys/module/shunt_test_busy/parameters/hold; }
