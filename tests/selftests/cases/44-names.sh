@@ -73,6 +73,16 @@ assert_match "$(cat /tmp/shunt.out)" "^shunt_sample_cmdline +klp " "shunt list a
 as_nobody show shunt_sample_cmdline || fail "shunt show as nobody: $(cat /tmp/shunt.err)"
 assert_match "$(cat /tmp/shunt.out)" "shunt_sample_cmdline" "shunt show as nobody"
 as_nobody apply --help || fail "shunt apply --help as nobody"
+say "kernel addresses in a shunt patch's sysfs are root's only"
+shunt_ok apply --no-metrics $SHUNT_MODULES/shunt_test_stack1.ko
+F=$SHUNT_ROOT/shunt_test_stack1/vmlinux/cmdline_proc_show,1
+for a in old_addr old_size old_body new_addr new_size; do
+	su -s /bin/sh nobody -c "cat $F/$a" > /dev/null 2>&1 && fail "nobody can read $a"
+	assert_match "$(cat $F/$a)" "^(0x)?[0-9a-f]+$" "root reads $a"
+done
+su -s /bin/sh nobody -c "cat $F/new_func" > /tmp/nf 2>&1 || fail "nobody cannot read new_func"
+assert_match "$(cat /tmp/nf)" "^stack_cmdline_show" "new_func names a symbol, no address"
+shunt_ok revert shunt_test_stack1
 [ -n "$made_etc" ] && rm -f /etc/passwd /etc/group
 
 say "as root, the real name still works"
