@@ -73,6 +73,12 @@ assert_match "$(cat /tmp/shunt.out)" "^shunt_sample_cmdline +klp " "shunt list a
 as_nobody show shunt_sample_cmdline || fail "shunt show as nobody: $(cat /tmp/shunt.err)"
 assert_match "$(cat /tmp/shunt.out)" "shunt_sample_cmdline" "shunt show as nobody"
 as_nobody apply --help || fail "shunt apply --help as nobody"
+
+say "as root, the real name still works"
+shunt_ok show shunt_sample_cmdline
+echo 0 > $KLP/enabled
+wait_for 30 "the kernel livepatch to go" test ! -d $KLP
+rmmod shunt_sample_cmdline
 say "kernel addresses in a shunt patch's sysfs are root's only"
 shunt_ok apply --no-metrics $SHUNT_MODULES/shunt_test_stack1.ko
 F=$SHUNT_ROOT/shunt_test_stack1/vmlinux/cmdline_proc_show,1
@@ -84,10 +90,4 @@ su -s /bin/sh nobody -c "cat $F/new_func" > /tmp/nf 2>&1 || fail "nobody cannot 
 assert_match "$(cat /tmp/nf)" "^stack_cmdline_show" "new_func names a symbol, no address"
 shunt_ok revert shunt_test_stack1
 [ -n "$made_etc" ] && rm -f /etc/passwd /etc/group
-
-say "as root, the real name still works"
-shunt_ok show shunt_sample_cmdline
-echo 0 > $KLP/enabled
-wait_for 30 "the kernel livepatch to go" test ! -d $KLP
-rmmod shunt_sample_cmdline
 kernel_log_clean "of the case" || fail "kernel log not clean"
