@@ -7,8 +7,8 @@ cat > $d/1-times-out.sh <<'CASE'
 # TEST: applies, loads, pins, then hangs past its limit
 # TIMEOUT: 20
 shunt_ok apply $SHUNT_MODULES/shunt_test_stack1.ko
-load_module shunt_sample_cmdline || fail "insmod"
 load_module shunt_test_busy || fail "insmod busy"
+load_module shunt_test_tick_patch || fail "insmod a kernel livepatch"
 sleep 600
 CASE
 cat > $d/2-starts-clean.sh <<'CASE'
@@ -16,7 +16,7 @@ cat > $d/2-starts-clean.sh <<'CASE'
 [ -z "$(ls $SHUNT_ROOT 2>/dev/null | grep -v '^claim$\|^version$')" ] || fail "shunt patches left: $(ls $SHUNT_ROOT)"
 [ -z "$(ls /sys/kernel/livepatch 2>/dev/null)" ] || fail "kernel livepatches left: $(ls /sys/kernel/livepatch)"
 [ -z "$(ls /sys/fs/bpf/shunt 2>/dev/null)" ] || fail "BPF pins left"
-for m in shunt_test_stack1 shunt_sample_cmdline shunt_test_busy; do
+for m in shunt_test_stack1 shunt_test_tick_patch shunt_test_busy; do
 	module_loaded $m && fail "module $m left loaded"
 done
 shunt_ok apply $SHUNT_MODULES/shunt_test_stack1.ko
