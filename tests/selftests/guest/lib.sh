@@ -112,9 +112,12 @@ reset_kernel_state() {
 		echo 0 > "$p/enabled" 2>/dev/null
 		wait_for 30 "kernel livepatch $(basename "$p") to go" test ! -d "$p"
 	done
-	for m in "$SHUNT_MODULES"/*.ko "$SHUNT_KO"; do
-		m=$(basename "$m" .ko)
-		module_loaded "$m" && rmmod "$m" 2>/dev/null
+	# a module another one uses goes in a later pass
+	for pass in 1 2 3; do
+		for m in "$SHUNT_MODULES"/*.ko "$SHUNT_KO"; do
+			m=$(basename "$m" .ko)
+			module_loaded "$m" && rmmod "$m" 2>/dev/null
+		done
 	done
 	return 0
 }
