@@ -3,14 +3,23 @@ M=$SHUNT_MODULES
 P=shunt_test_busy_patch
 busy_load_held
 
+# signal_held_apply SIG STATUS [OPTION...]: apply $P, send SIG once its
+# transition runs (held by the kthread), check the exit status
+signal_held_apply() {
+	local sig=$1 want=$2 rc
+	shift 2
+	shunt apply --no-metrics "$@" $M/$P.ko > /tmp/out 2> /tmp/err &
+	loader=$!
+	wait_for 20 "the transition to start" test -d $SHUNT_ROOT/$P
+	kill -$sig $loader
+	wait $loader
+	rc=$?
+	sed 's/^/#   /' /tmp/err
+	assert_eq "$rc" "$want" "exit status 128 + SIG$sig"
+}
+
 say "SIGTERM during the transition"
-shunt apply --no-metrics $M/$P.ko > /tmp/out 2> /tmp/err &
-loader=$!
-wait_for 20 "the transition to start" test -d $SHUNT_ROOT/$P
-kill -TERM $loader
-wait $loader
-assert_eq "$?" 143 "exit status 128 + SIGTERM"
-sed 's/^/#   /' /tmp/err
+signal_held_apply TERM 143
 assert_match "$(cat /tmp/err)" "interrupted \(Terminated\): the transition goes on in the kernel; follow it with 'shunt show $P', undo it with 'shunt revert $P'" "what it leaves, and how to go on"
 assert_eq "$(patch_attr $P transition)" 1 "still in transition"
 busy_hold 0
@@ -20,13 +29,7 @@ shunt_ok revert $P
 say "Ctrl-C with --timeout given"
 busy_hold 1
 wait_for 5 "the kthread to sleep in the original again" sh -c 'dmesg | tail -n 5 | grep -q "sleeping in shunt_busy_sleep (original)"'
-shunt apply --no-metrics --timeout=120 $M/$P.ko > /tmp/out 2> /tmp/err &
-loader=$!
-wait_for 20 "the transition to start" test -d $SHUNT_ROOT/$P
-kill -INT $loader
-wait $loader
-assert_eq "$?" 130 "exit status 128 + SIGINT"
-sed 's/^/#   /' /tmp/err
+signal_held_apply INT 130 --timeout=120
 assert_match "$(cat /tmp/err)" "interrupted \(Interrupt\): reversing the transition, as --timeout asks" "it reverses"
 assert_match "$(cat /tmp/err)" "transition reversed, nothing applied" "and says so"
 module_loaded $P && fail "patch module left loaded"
