@@ -56,7 +56,11 @@ samples:
 # (tests/selftests/tools/klp-rela-convert.c, in place, idempotent).
 KLP_CONVERT := $(BUILD)/tools/klp-rela-convert
 KLP_SPECS := $(wildcard $(TOP)/tests/selftests/modules/*.klpsyms)
-testmods: $(KLP_CONVERT)
+# kill-at-syscall: the VM tests kill a real loader at an exact point
+# uring-read: reads in io_uring workers for the consistency tests
+KILL_AT := $(BUILD)/tools/kill-at-syscall
+URING_READ := $(BUILD)/tools/uring-read
+testmods: $(KLP_CONVERT) $(KILL_AT) $(URING_READ)
 	$(MAKE) -C $(KDIR) M=$(TOP)/tests/selftests/modules modules
 	for s in $(KLP_SPECS); do $(KLP_CONVERT) $$s $${s%.klpsyms}.ko || exit 1; done
 	@mkdir -p $(BUILD)/testdata
@@ -67,6 +71,10 @@ testmods: $(KLP_CONVERT)
 $(KLP_CONVERT): $(TOP)/tests/selftests/tools/klp-rela-convert.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -o $@ $<
+
+$(KILL_AT) $(URING_READ): $(BUILD)/tools/%: $(TOP)/tests/selftests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 # vmlinux.h comes from the target kernel's BTF: the vmlinux that the
 # Debian headers ship, else the running kernel's.

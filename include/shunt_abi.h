@@ -30,6 +30,8 @@
  *     redirect     r   ftrace | kprobe
  *     blocked      r   tasks holding up a transition or the release of
  *                      the module, one a line: "PID COMM SYMBOL+OFF/SIZE"
+ *     parked       r   kthreads park-kthreads=1 parked in the running (or
+ *                      last) transition, one a line: "PID COMM"
  *     <object>/                  "vmlinux" or the target module's name
  *         patched  r   1 while the object's functions are redirected
  *         <function,sympos>/     sympos 1 when klp_func.old_sympos is 0
@@ -49,6 +51,7 @@
  *     claim NAME [redirect=ftrace|kprobe]
  *                [consistency=per-task|stop-machine|immediate]
  *                [stop-retries=N (<= SHUNT_STOP_RETRIES_MAX)]
+ *                [park-kthreads=1 (per-task only)]
  *                [immediate-func=FUNC]... [replace=0|1]
  *         NAME's klp_enable_patch() calls are served by the shim until
  *         the claim is dropped, also after a failed attempt. Defaults:

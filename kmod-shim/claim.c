@@ -256,6 +256,8 @@ static int claim_parse_option(struct shunt_options *opts, const char *opt)
 		opts->consistency = SHUNT_CONSISTENCY_PER_TASK_ID;
 	else if (!strcmp(opt, "consistency=" SHUNT_CONSISTENCY_STOP_MACHINE))
 		opts->consistency = SHUNT_CONSISTENCY_STOP_MACHINE_ID;
+	else if (!strcmp(opt, "park-kthreads=1"))
+		opts->park_kthreads = true;
 	else if (!strcmp(opt, "replace=0"))
 		opts->replace = 0;
 	else if (!strcmp(opt, "replace=1"))
@@ -292,6 +294,13 @@ static int claim_cmd_claim(char **args, int nargs)
 			claim_free(c);
 			return -EINVAL;
 		}
+	}
+	if (c->opts.park_kthreads &&
+	    c->opts.consistency != SHUNT_CONSISTENCY_PER_TASK_ID) {
+		pr_err("claim '%s': park-kthreads needs consistency=per-task\n",
+		       c->name);
+		claim_free(c);
+		return -EINVAL;
 	}
 	if (shunt_route_get()) {
 		pr_err("claim '%s': cannot hook klp_enable_patch()\n", c->name);

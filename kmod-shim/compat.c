@@ -9,6 +9,7 @@
 #include <linux/delay.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
@@ -359,7 +360,8 @@ struct tracepoint *shunt_tracepoint_find(const char *name)
  * idle_task(cpu) is not exported, and idle tasks are on no task list:
  * learn them from sched_switch, once at load (they switch in within
  * moments on most CPUs) and whenever the per-task model's probe sees
- * one. NULL for a CPU whose idle task was never seen.
+ * one (the boot CPU's is init_task). NULL for a CPU whose idle task was
+ * never seen.
  */
 static struct task_struct **shunt_idle_tasks;
 
@@ -394,6 +396,47 @@ static bool all_idle_seen(void)
 	return true;
 }
 
+/*
+ * kthread_park() is safe only on a thread sure to park: the per-CPU
+ * hotplug threads of kernel/smpboot.c, whose loop smpboot_thread_fn()
+ * parks whenever asked. That function is static and its per-thread data
+ * (kthread_data()) is private to kernel/smpboot.c: the function is
+ * recognized once by name through sprint_symbol(), then by address, and
+ * the data has the layout of 6.12's struct smpboot_thread_data. The
+ * caller holds the blocked task's pi_lock: the thread cannot free it.
+ */
+struct compat_smpboot_thread_data {
+	unsigned int cpu;
+	unsigned int status;
+	struct smp_hotplug_thread *ht;
+};
+
+static unsigned long compat_smpboot_thread_fn;
+
+const struct smp_hotplug_thread *shunt_smpboot_thread(struct task_struct *task)
+{
+	struct compat_smpboot_thread_data *td;
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned long fn;
+
+	if (!(task->flags & PF_KTHREAD))
+		return NULL;
+	fn = (unsigned long)kthread_func(task);
+	if (!fn)
+		return NULL;
+	if (!READ_ONCE(compat_smpboot_thread_fn)) {
+		sprint_symbol(sym, fn);
+		if (!str_has_prefix(sym, "smpboot_thread_fn+0x0/") ||
+		    strchr(sym, '['))
+			return NULL;
+		WRITE_ONCE(compat_smpboot_thread_fn, fn);
+	} else if (fn != READ_ONCE(compat_smpboot_thread_fn)) {
+		return NULL;
+	}
+	td = kthread_data(task);
+	return td ? td->ht : NULL;
+}
+
 int shunt_compat_init(void)
 {
 	struct tracepoint *tp = shunt_tracepoint_find("sched_switch");
@@ -407,6 +450,8 @@ int shunt_compat_init(void)
 				   GFP_KERNEL);
 	if (!shunt_idle_tasks)
 		return -ENOMEM;
+	/* the boot CPU's idle task is init_task, which is exported */
+	shunt_idle_tasks[task_cpu(&init_task)] = &init_task;
 	if (!tracepoint_probe_register(tp, probe_idle_recorder, NULL)) {
 		while (!all_idle_seen() && tries++ < 50)
 			msleep(20);

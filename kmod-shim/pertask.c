@@ -39,6 +39,8 @@
 #define SWEEP_WAKE_AFTER	12
 /* fall back to stop_machine() for idle tasks that never switch */
 #define SWEEP_IDLE_STOP_AFTER	6
+/* --park-kthreads: park hotplug threads still blocking after ~75 ms */
+#define SWEEP_PARK_AFTER	4
 
 /*
  * Serializes slot inserts after the snapshot (forks), slot removal
@@ -341,6 +343,24 @@ enum sweep_nudge {
 	SWEEP_NUDGE_IPI,	/* running: check it where it runs */
 };
 
+/* a blocked kthread that holds the transition up: park it, once a target */
+static void sweep_park(struct shunt_trans *t, struct task_struct *task,
+		       struct shunt_task_slot *slot, struct shunt_park_batch *pb)
+{
+	u8 tried = BIT(t->target);
+	const char *why;
+
+	if (!t->patch->opts.park_kthreads || !(task->flags & PF_KTHREAD) ||
+	    t->table.sweeps < SWEEP_PARK_AFTER || (slot->park_tried & tried) ||
+	    pb->nr >= ARRAY_SIZE(pb->p))	/* the next sweep's */
+		return;
+	slot->park_tried |= tried;
+	why = shunt_park_consider(t, task, pb);
+	if (why)
+		pr_info("'%s': kthread %d %s blocks and is not parked: %s\n",
+			t->patch->mod->name, task->pid, task->comm, why);
+}
+
 /*
  * A blocked task cannot be woken while we hold its pi_lock: its stack
  * stands still. Runnable ones are caught when they switch in; running
@@ -348,7 +368,8 @@ enum sweep_nudge {
  */
 static enum sweep_nudge sweep_task(struct shunt_trans *t,
 				   struct task_struct *task,
-				   struct shunt_blockers *b)
+				   struct shunt_blockers *b,
+				   struct shunt_park_batch *pb)
 {
 	enum sweep_nudge nudge = SWEEP_NUDGE_NONE;
 	struct shunt_task_slot *slot = NULL;
@@ -381,6 +402,8 @@ static enum sweep_nudge sweep_task(struct shunt_trans *t,
 		shunt_trans_switch(t, task->pid, sp, SHUNT_SWITCH_STACK);
 	else if (slot && hit)
 		WRITE_ONCE(slot->last_hit, hit);
+	if (ret && pb && slot)
+		sweep_park(t, task, slot, pb);
 	if (ret && (state & TASK_INTERRUPTIBLE)) {
 		if (!(task->flags & PF_KTHREAD))
 			nudge = SWEEP_NUDGE_SIGNAL;
@@ -491,14 +514,37 @@ static void sweep_offline_idle(struct shunt_trans *t)
 struct idle_stop {
 	struct shunt_trans *t;
 	int unseen;
+	int unseen_blocked;
 };
+
+/*
+ * Is the idle loop clean? An idle task is switched out only where it
+ * parks, in do_idle() -> schedule_idle() (it runs with preemption off),
+ * so every parked idle task has the same frames from cpu_startup_entry()
+ * down; above it start_secondary() (notrace: never redirected) or, on
+ * the boot CPU, init_task's start_kernel() frames. A known parked idle
+ * task's stack stands for one never seen. CPUs stopped.
+ */
+static bool idle_loop_clean(struct shunt_trans *t)
+{
+	unsigned long hit;
+	int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct task_struct *idle = shunt_idle_task(cpu);
+
+		if (idle && idle != current && !READ_ONCE(idle->on_cpu))
+			return !task_stack_clean(t, idle, &hit);
+	}
+	return false;
+}
 
 /* CPUs stopped: no idle task can resume while we look at it */
 static int idle_check_stopped(void *arg)
 {
 	struct idle_stop *is = arg;
 	struct shunt_trans *t = is->t;
-	int cpu;
+	int cpu, clean = -1;
 
 	for_each_online_cpu(cpu) {
 		struct task_struct *idle = shunt_idle_task(cpu);
@@ -508,13 +554,19 @@ static int idle_check_stopped(void *arg)
 			trans_try_task(t, idle);
 		} else if (!idle && READ_ONCE(*state) != t->target) {
 			/*
-			 * Never seen running since we started watching: busy
-			 * tasks held the CPU all along. A parked idle task
-			 * waits in do_idle() -> schedule_idle(), and cannot
-			 * resume while the CPUs are stopped.
+			 * Never seen running since shunt.ko loaded: busy
+			 * tasks held the CPU all along, and it waits parked
+			 * in do_idle(), as a known idle task shows.
 			 */
-			shunt_trans_switch(t, 0, state, SHUNT_SWITCH_IDLE);
-			is->unseen++;
+			if (clean < 0)
+				clean = idle_loop_clean(t);
+			if (clean) {
+				shunt_trans_switch(t, 0, state,
+						   SHUNT_SWITCH_IDLE);
+				is->unseen++;
+			} else {
+				is->unseen_blocked++;
+			}
 		}
 	}
 	return 0;
@@ -529,8 +581,11 @@ static void sweep_idle(struct shunt_trans *t)
 		if (READ_ONCE(t->table.idle_state[cpu]) != t->target) {
 			stop_machine(idle_check_stopped, &is, NULL);
 			if (is.unseen)
-				pr_info("'%s': %d idle task(s) never seen running (CPUs kept busy); taken as parked in do_idle()\n",
+				pr_info("'%s': %d idle task(s) never seen running (CPUs kept busy); switched as parked in do_idle(), which a known idle task shows clean\n",
 					t->patch->mod->name, is.unseen);
+			if (is.unseen_blocked && t->table.sweeps == SWEEP_IDLE_STOP_AFTER)
+				pr_info("'%s': %d idle task(s) never seen running (CPUs kept busy), and the idle loop holds code the transition replaces: they wait\n",
+					t->patch->mod->name, is.unseen_blocked);
 			return;
 		}
 	}
@@ -542,6 +597,7 @@ static void sweep_work_fn(struct work_struct *work)
 					     struct shunt_trans,
 					     table.sweep_work);
 	struct shunt_task_table *tt = &t->table;
+	struct shunt_park_batch pb = { 0 };
 	struct task_struct *g, *task;
 	struct shunt_blockers b;
 	unsigned int delay;
@@ -560,8 +616,10 @@ static void sweep_work_fn(struct work_struct *work)
 	shunt_blockers_init(&b, t->blocked, sizeof(t->blocked));
 	rcu_read_lock();
 	for_each_process_thread(g, task)
-		sweep_nudge(t, task, sweep_task(t, task, &b));
+		sweep_nudge(t, task, sweep_task(t, task, &b, &pb));
 	rcu_read_unlock();
+	if (pb.nr)
+		shunt_park_run(t, &pb);
 	sweep_offline_idle(t);
 	if (tt->sweeps >= SWEEP_IDLE_STOP_AFTER)
 		sweep_idle(t);
@@ -697,6 +755,7 @@ int shunt_pertask_reverse(struct shunt_trans *t)
 		struct task_struct *k = READ_ONCE(tt->slots[i].task);
 
 		tt->slots[i].signalled = false;	/* may need another one */
+		tt->slots[i].park_tried = 0;
 		if (k && k != SHUNT_SLOT_GONE &&
 		    READ_ONCE(tt->slots[i].state) != target)
 			pending++;
@@ -708,6 +767,14 @@ int shunt_pertask_reverse(struct shunt_trans *t)
 	tt->sweeps = 0;
 	raw_spin_unlock_irqrestore(&shunt_trans_lock, flags);
 	return pending;
+}
+
+/* under shunt_mutex: is task at t's target (or not tracked)? */
+bool shunt_pertask_task_done(struct shunt_trans *t, struct task_struct *task)
+{
+	struct shunt_task_slot *slot = slot_find(&t->table, task);
+
+	return !slot || READ_ONCE(slot->state) == READ_ONCE(t->target);
 }
 
 void shunt_pertask_sweep_now(struct shunt_trans *t)

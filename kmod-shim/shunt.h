@@ -103,12 +103,16 @@ enum shunt_trans_result {
 	SHUNT_TRANS_FORCED,
 };
 
+/* kthreads parked by a transition: "PID COMM" lines */
+#define SHUNT_PARKED_LEN	192
+
 /* the options a claim carries to the patch it becomes */
 struct shunt_options {
 	enum shunt_redirect redirect;
 	enum shunt_consistency consistency;
 	int replace;		/* -1: as klp_patch.replace says */
 	unsigned int stop_retries;	/* stop-machine attempts after the first */
+	bool park_kthreads;	/* park hotplug kthreads that block (park.c) */
 	char immediate_funcs[256];	/* ",f1,f2," switch at once for all */
 };
 
@@ -118,6 +122,7 @@ struct shunt_trans_stats {
 	u64 stop_ns;			/* longest stop_machine() stall */
 	unsigned int stop_tries;
 	unsigned int switched[SHUNT_NR_HOW];	/* by enum shunt_switch_how */
+	char parked[SHUNT_PARKED_LEN];	/* "PID COMM" lines (park.c) */
 };
 
 /* [start, end) of code a task may be running */
@@ -392,6 +397,8 @@ void shunt_clear_relocate_add(Elf_Shdr *sechdrs, const char *strtab,
 			      struct module *mod);
 struct tracepoint *shunt_tracepoint_find(const char *name);
 struct task_struct *shunt_idle_task(int cpu);
+struct smp_hotplug_thread;
+const struct smp_hotplug_thread *shunt_smpboot_thread(struct task_struct *task);
 void shunt_idle_task_seen(struct task_struct *next, int cpu);
 int shunt_compat_init(void);
 void shunt_compat_exit(void);

@@ -146,6 +146,16 @@ static ssize_t blocked_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return strlen(buf);
 }
 
+/* kthreads --park-kthreads parked in the (last) transition: whole lines */
+static ssize_t parked_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	mutex_lock(&shunt_mutex);
+	shunt_transition_parked(to_patch(kobj), buf, PAGE_SIZE);
+	mutex_unlock(&shunt_mutex);
+	return strlen(buf);
+}
+
 static ssize_t error_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
@@ -173,6 +183,7 @@ static struct kobj_attribute replace_attr = __ATTR_RO(replace);
 static struct kobj_attribute consistency_attr = __ATTR_RO(consistency);
 static struct kobj_attribute redirect_attr = __ATTR_RO(redirect);
 static struct kobj_attribute blocked_attr = __ATTR_RO(blocked);
+static struct kobj_attribute parked_attr = __ATTR_RO(parked);
 static struct kobj_attribute force_attr = __ATTR(force, 0200, NULL,
 						 force_store);
 static struct kobj_attribute forced_attr = __ATTR_RO(forced);
@@ -189,6 +200,7 @@ static struct attribute *shunt_patch_attrs[] = {
 	&consistency_attr.attr,
 	&redirect_attr.attr,
 	&blocked_attr.attr,
+	&parked_attr.attr,
 	&force_attr.attr,
 	&forced_attr.attr,
 	&stats_attr.attr,

@@ -143,12 +143,22 @@ bool shunt_transition_progress(struct shunt_patch *patch,
 	return true;
 }
 
+/* the kthreads parked by patch's running transition, else its last one */
+void shunt_transition_parked(struct shunt_patch *patch, char *buf, size_t len)
+{
+	struct shunt_trans *t = trans_get();
+
+	strscpy(buf, t && t->patch == patch ? t->stats.parked :
+		patch->stats.parked, len);
+}
+
 /*
  * Publish a transition for patch before its entries get their
  * transition flag: until it starts, every task keeps !target.
  */
 int shunt_transition_prepare(struct shunt_patch *patch, int target)
 {
+
 	struct shunt_trans *t;
 	int ret;
 

@@ -40,6 +40,18 @@ struct shunt_task_slot {
 	/* where its stack last held code it must leave: for 'blocked' */
 	unsigned long last_hit;
 	bool signalled;			/* got its fake signal; the sweep's */
+	u8 park_tried;			/* BIT(target): the sweep's */
+};
+
+/* kthreads a sweep parks (park.c) */
+struct shunt_park {
+	struct task_struct *task;	/* a reference */
+	struct module *owner;		/* pinned; NULL: vmlinux */
+};
+
+struct shunt_park_batch {
+	int nr;
+	struct shunt_park p[4];
 };
 
 #define SHUNT_SLOT_GONE ((struct task_struct *)1UL)
@@ -135,6 +147,7 @@ bool shunt_transition_running(struct shunt_patch *patch);
 bool shunt_transition_progress(struct shunt_patch *patch,
 			       unsigned int *pending, unsigned int *switched,
 			       char *blocked, size_t len);
+void shunt_transition_parked(struct shunt_patch *patch, char *buf, size_t len);
 void shunt_trans_switch(struct shunt_trans *t, pid_t pid, int *state,
 			enum shunt_switch_how how);
 void shunt_trans_finish(struct shunt_trans *t);
@@ -150,8 +163,15 @@ int shunt_pertask_start(struct shunt_trans *t);
 void shunt_pertask_stop(struct shunt_trans *t);
 int shunt_pertask_reverse(struct shunt_trans *t);
 void shunt_pertask_sweep_now(struct shunt_trans *t);
+bool shunt_pertask_task_done(struct shunt_trans *t, struct task_struct *task);
 void shunt_pertask_free(struct shunt_trans *t);
 int shunt_pertask_init(void);
+
+/* park.c: --park-kthreads */
+const char *shunt_park_consider(struct shunt_trans *t,
+				struct task_struct *task,
+				struct shunt_park_batch *pb);
+void shunt_park_run(struct shunt_trans *t, struct shunt_park_batch *pb);
 
 /* stopmachine.c: kpatch's model */
 int shunt_stopmachine_run(struct shunt_trans *t, char *err, size_t errlen);

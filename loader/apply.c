@@ -56,6 +56,11 @@ void apply_usage(void)
 	       "                        another kprobe's handler runs its old body)\n"
 	       "  --replace             replace every shunt patch applied before\n"
 	       "  --stop-retries=N      stop-machine attempts after the first (5, at most 50)\n"
+	       "  --park-kthreads       per-task: park a per-CPU hotplug kthread (smpboot:\n"
+	       "                        ksoftirqd, watchdog, ...) that sleeps in code the\n"
+	       "                        transition replaces, switch it, unpark it; no other\n"
+	       "                        kthread is parked: none says it will park, and\n"
+	       "                        waiting for one that never does would hang\n"
 	       "  --timeout=S           give the transition S seconds (%d), then name\n"
 	       "                        the blocking tasks and reverse it\n"
 	       "  --no-wait             return once the transition has started\n"
@@ -93,6 +98,7 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 		{ "immediate-func", required_argument, NULL, 'i' },
 		{ "replace", no_argument, NULL, 'R' },
 		{ "stop-retries", required_argument, NULL, 's' },
+		{ "park-kthreads", no_argument, NULL, 'P' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "no-wait", no_argument, NULL, 'n' },
 		{ "no-metrics", no_argument, NULL, 'M' },
@@ -140,6 +146,9 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 		case 'R':
 			o->claim.replace = 1;
 			break;
+		case 'P':
+			o->claim.park_kthreads = 1;
+			break;
 		case 's':
 			errno = 0;
 			o->claim.stop_retries = strtol(optarg, &end, 10);
@@ -180,6 +189,9 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 	}
 	if (optind >= argc)
 		return usage_error("apply", "which module? FILE.ko is missing");
+	if (o->claim.park_kthreads && o->claim.consistency &&
+	    strcmp(o->claim.consistency, SHUNT_CONSISTENCY_PER_TASK))
+		return usage_error("apply", "--park-kthreads needs --consistency=per-task");
 	return OPTS_OK;
 }
 
@@ -247,6 +259,24 @@ static void print_stats(const struct patch_info *pi)
 	strbuf_free(&how);
 }
 
+/* "  parked: 12 shunt_park/0, 13 shunt_park/1" */
+static void print_parked(const struct patch_info *pi)
+{
+	const char *parked = patch_attr_value(pi, SHIM_ATTR_PARKED);
+	int first = 1;
+
+	if (!parked || !parked[0])
+		return;
+	printf("  parked:");
+	for (const char *p = parked; *p; first = 0) {
+		size_t n = strcspn(p, "\n");
+
+		printf("%s %.*s", first ? "" : ",", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	putchar('\n');
+}
+
 static void print_applied(const char *name)
 {
 	struct patch_info pi;
@@ -271,6 +301,7 @@ static void print_applied(const char *name)
 			printf("  %s: not loaded; patched when it loads\n", po->name);
 	}
 	print_stats(&pi);
+	print_parked(&pi);
 	patch_info_free(&pi);
 }
 

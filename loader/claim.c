@@ -24,6 +24,8 @@ int claim_format(struct strbuf *sb, const char *name,
 		ret = strbuf_addf(sb, " replace=%d", o->replace ? 1 : 0);
 	if (!ret && o->stop_retries >= 0)
 		ret = strbuf_addf(sb, " stop-retries=%ld", o->stop_retries);
+	if (!ret && o->park_kthreads)
+		ret = strbuf_addf(sb, " park-kthreads=1");
 	for (int i = 0; !ret && i < o->nr_immediate_funcs; i++)
 		ret = strbuf_addf(sb, " immediate-func=%s", o->immediate_funcs[i]);
 	return ret ? ret : strbuf_addf(sb, "\n");

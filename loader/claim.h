@@ -16,6 +16,7 @@ struct claim_opts {
 	const char *consistency;	/* NULL: per-task */
 	int replace;			/* -1: as the module says, else 0/1 */
 	long stop_retries;		/* -1: the shim's default */
+	int park_kthreads;		/* park blocking hotplug kthreads */
 	const char **immediate_funcs;
 	int nr_immediate_funcs;
 };
@@ -24,7 +25,7 @@ struct claim_opts {
 
 /*
  * Append "claim NAME redirect=R consistency=C [replace=0|1]
- * [stop-retries=N] [immediate-func=F]...\n" to sb. Returns 0 or -1.
+ * [stop-retries=N] [park-kthreads=1] [immediate-func=F]...\n" to sb. Returns 0 or -1.
  */
 int claim_format(struct strbuf *sb, const char *name,
 		 const struct claim_opts *o);

@@ -71,7 +71,7 @@ static int attr_described(const char *name)
 	static const char *const known[] = {
 		SHIM_ATTR_ENABLED, SHIM_ATTR_TRANSITION, SHIM_ATTR_STATE,
 		SHIM_ATTR_SEQ, SHIM_ATTR_REPLACE, SHIM_ATTR_CONSISTENCY,
-		SHIM_ATTR_REDIRECT, SHIM_ATTR_BLOCKED, SHIM_ATTR_FORCED,
+		SHIM_ATTR_REDIRECT, SHIM_ATTR_BLOCKED, SHIM_ATTR_PARKED, SHIM_ATTR_FORCED,
 		SHIM_ATTR_STATS, SHIM_ATTR_ERROR, SHIM_ATTR_REPLACED_BY,
 	};
 
@@ -84,6 +84,7 @@ static int attr_described(const char *name)
 void patch_print_details(FILE *f, const struct patch_info *pi)
 {
 	const char *blocked = patch_attr_value(pi, SHIM_ATTR_BLOCKED);
+	const char *parked = patch_attr_value(pi, SHIM_ATTR_PARKED);
 	const char *error = patch_attr_value(pi, SHIM_ATTR_ERROR);
 	const char *stats = patch_attr_value(pi, SHIM_ATTR_STATS);
 	int others = 0;
@@ -125,6 +126,10 @@ void patch_print_details(FILE *f, const struct patch_info *pi)
 	if (blocked && blocked[0]) {
 		fprintf(f, "blocked by:\n");
 		print_indented(f, blocked);
+	}
+	if (parked && parked[0]) {
+		fprintf(f, "kthreads parked by the transition:\n");
+		print_indented(f, parked);
 	}
 	if (error && error[0])
 		fprintf(f, "last error:  %s\n", error);

@@ -30,6 +30,7 @@
 #define SHIM_ATTR_CONSISTENCY	"consistency"
 #define SHIM_ATTR_REDIRECT	"redirect"
 #define SHIM_ATTR_BLOCKED	"blocked"
+#define SHIM_ATTR_PARKED	"parked"	/* kthreads --park-kthreads parked */
 #define SHIM_ATTR_ERROR		"error"		/* why the last write was refused */
 #define SHIM_ATTR_REPLACED_BY	"replaced_by"
 /* the kernel's livepatch only: its apply order */

@@ -45,6 +45,11 @@ vm_stage() {
 	vm_copy_prog "$(command -v bpftool)" "$root" /usr/sbin/bpftool
 	[ -x "$VM_BUILD/shunt" ] || vm_die "$VM_BUILD/shunt missing; run 'make'"
 	cp "$VM_BUILD/shunt" "$root/shunt/bin/"
+	for f in kill-at-syscall uring-read; do	# test tools
+		if [ -x "$VM_BUILD/tools/$f" ]; then
+			cp "$VM_BUILD/tools/$f" "$root/shunt/bin/"
+		fi
+	done
 	[ -f "$VM_TOP/kmod-shim/shunt.ko" ] || vm_die "kmod-shim/shunt.ko missing; run 'make'"
 	cp "$VM_TOP/kmod-shim/shunt.ko" "$root/shunt/"
 	ln -s ../shunt.ko "$root/shunt/bin/shunt.ko"	# the loader looks beside itself
