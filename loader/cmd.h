@@ -42,6 +42,8 @@ int show_run(int argc, char **argv);
 void show_usage(void);
 int report_run(int argc, char **argv);
 void report_usage(void);
+int info_run(int argc, char **argv);
+void info_usage(void);
 
 /*
  * Print "shunt: VERB: MESSAGE (see 'shunt VERB --help')" on stderr and

@@ -15,6 +15,7 @@ const struct verb shunt_verbs[] = {
 	{ "force", "force a patch's transition to complete", force_run, force_usage, true },
 	/* report reads the last numbers of a gone patch first */
 	{ "report", "print a patch's BPF metrics (calls, latency, safety)", report_run, report_usage, false },
+	{ "info", "what a patch module would do, read from the file only", info_run, info_usage, false },
 	{ NULL, NULL, NULL, NULL, false },
 };
 

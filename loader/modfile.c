@@ -43,19 +43,55 @@ static void section_header(const unsigned char *buf, const Elf64_Ehdr *eh,
 	memcpy(sh, buf + eh->e_shoff + (size_t)i * sizeof(*sh), sizeof(*sh));
 }
 
+unsigned int modfile_nr_sections(const void *buf)
+{
+	Elf64_Ehdr eh;
+
+	memcpy(&eh, buf, sizeof(eh));
+	return eh.e_shnum;
+}
+
+int modfile_shdr(const void *buf, unsigned int i, Elf64_Shdr *sh)
+{
+	Elf64_Ehdr eh;
+
+	memcpy(&eh, buf, sizeof(eh));
+	if (i >= eh.e_shnum)
+		return -1;
+	section_header(buf, &eh, i, sh);
+	return 0;
+}
+
 /*
  * A section's bytes in the file. SHT_NOBITS sections (.bss) have none:
  * their offset and size say nothing about the file, so they have no data
  * here (NULL), whatever their header claims.
  */
-static const unsigned char *section_data(const unsigned char *buf, size_t size,
-					 const Elf64_Shdr *sh)
+const unsigned char *modfile_section_data(const void *data, size_t size,
+					  const Elf64_Shdr *sh)
 {
+	const unsigned char *buf = data;
+
 	if (sh->sh_type == SHT_NOBITS)
 		return NULL;
 	if (sh->sh_offset > size || sh->sh_size > size - sh->sh_offset)
 		return NULL;
 	return buf + sh->sh_offset;
+}
+
+const char *modfile_section_name(const void *data, size_t size,
+				 const Elf64_Shdr *sh)
+{
+	Elf64_Shdr shstr;
+	Elf64_Ehdr eh;
+
+	memcpy(&eh, data, sizeof(eh));
+	section_header(data, &eh, eh.e_shstrndx, &shstr);
+	/* modfile_parse() checked: in the file, NUL-terminated */
+	(void)size;
+	if (sh->sh_name >= shstr.sh_size)
+		return "";
+	return (const char *)data + shstr.sh_offset + sh->sh_name;
 }
 
 /* A section name for an error message: one line, so only a printable one */
@@ -133,7 +169,7 @@ int modfile_parse(const void *data, size_t size, struct modfile_info *info,
 		return -1;
 	}
 	section_header(buf, &eh, eh.e_shstrndx, &shstr);
-	names = section_data(buf, size, &shstr);
+	names = modfile_section_data(buf, size, &shstr);
 	if (!names) {
 		snprintf(err, errlen, shstr.sh_type == SHT_NOBITS ?
 			 "ELF section name table has no data in the file (SHT_NOBITS)" :
@@ -151,7 +187,7 @@ int modfile_parse(const void *data, size_t size, struct modfile_info *info,
 
 		section_header(buf, &eh, i, &sh);
 		name = sh.sh_name < shstr.sh_size ? (const char *)names + sh.sh_name : "";
-		d = section_data(buf, size, &sh);
+		d = modfile_section_data(buf, size, &sh);
 		if (!d && sh.sh_type != SHT_NOBITS) {
 			snprintf(err, errlen, "truncated ELF file (section %u %s past end)",
 				 i, shown_name(name));
@@ -299,7 +335,7 @@ int modfile_for_each_string(const struct modfile *mf,
 		section_header(buf, &eh, i, &sh);
 		if (sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_ALLOC))
 			continue;
-		p = section_data(buf, mf->size, &sh);
+		p = modfile_section_data(buf, mf->size, &sh);
 		if (!p)
 			continue;
 		end = p + sh.sh_size;

@@ -3,6 +3,7 @@
 #ifndef SHUNT_MODFILE_H
 #define SHUNT_MODFILE_H
 
+#include <elf.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -29,6 +30,20 @@ struct modfile {
  */
 int modfile_parse(const void *buf, size_t size, struct modfile_info *info,
 		  char *err, size_t errlen);
+
+/*
+ * Bounded access to the sections of a buffer that passed modfile_parse()
+ * (its ELF header, section headers and section name table are in it):
+ * the number of sections; header i copied out (-1 when out of range);
+ * a section's bytes, NULL when they are not all in the buffer or it is
+ * SHT_NOBITS; a section's name, "" when out of the table.
+ */
+unsigned int modfile_nr_sections(const void *buf);
+int modfile_shdr(const void *buf, unsigned int i, Elf64_Shdr *sh);
+const unsigned char *modfile_section_data(const void *buf, size_t size,
+					  const Elf64_Shdr *sh);
+const char *modfile_section_name(const void *buf, size_t size,
+				 const Elf64_Shdr *sh);
 
 /* Release of a vermagic string: its first word. */
 size_t modfile_vermagic_release(const char *vermagic, char *out, size_t outlen);
