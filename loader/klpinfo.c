@@ -436,6 +436,19 @@ static int read_states(struct elf *e, struct klpinfo *ki, const struct ptr *stat
 	}
 }
 
+/* The name of an object symbol of size bytes at off in section shndx, or NULL */
+static const char *object_at(const struct elf *e, unsigned int shndx, uint64_t off,
+			     uint64_t size)
+{
+	Elf64_Sym sym;
+
+	for (size_t i = 0; i < e->nsyms; i++)
+		if (!sym_get(e, i, &sym) && ELF64_ST_TYPE(sym.st_info) == STT_OBJECT &&
+		    sym.st_shndx == shndx && sym.st_value == off && sym.st_size == size)
+			return strtab_at(e, sym.st_name);
+	return NULL;
+}
+
 /*
  * The klp_patch: the data whose first field (mod) is a relocation against
  * __this_module (THIS_MODULE) and whose objects read as klp_objects.
@@ -461,9 +474,19 @@ static int read_patch(struct elf *e, struct klpinfo *ki)
 			klpinfo_free(ki);
 			if (read_ptr(e, rs->shndx, rs->r[j].r_offset + KLP_PATCH_OBJS, &objs) ||
 			    read_ptr(e, rs->shndx, rs->r[j].r_offset + KLP_PATCH_STATES, &states) ||
-			    read_uint(e, rs->shndx, rs->r[j].r_offset + KLP_PATCH_REPLACE, 1, &replace) ||
-			    objs.null || objs.undef)
-				continue;	/* not a klp_patch: a file_operations, say */
+			    read_uint(e, rs->shndx, rs->r[j].r_offset + KLP_PATCH_REPLACE, 1, &replace))
+				continue;
+			if (objs.null || objs.undef) {
+				const char *sname = object_at(e, rs->shndx, rs->r[j].r_offset,
+							      KLP_PATCH_SIZE);
+
+				/* a klp_patch by its size, or a file_operations, say */
+				if (sname && !first_err[0])
+					snprintf(first_err, sizeof(first_err),
+						 "'%.64s': objs is not set in the file (set when the module runs?)",
+						 sname[0] ? sname : "?");
+				continue;
+			}
 			if (!read_objs(e, ki, &objs) && !read_states(e, ki, &states)) {
 				ki->replace = replace != 0;
 				return 0;
