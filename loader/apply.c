@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "applyall.h"
 #include "claim.h"
 #include "cmd.h"
 #include "holder.h"
@@ -38,12 +39,14 @@ struct apply_opts {
 	int timeout_set;	/* --timeout given: a signal reverses too */
 	int no_wait;
 	int no_metrics;
+	int all;		/* --all: the installed patches (applyall.c) */
 	struct metrics_opts metrics;
 };
 
 void apply_usage(void)
 {
 	printf("usage: shunt apply [OPTIONS] FILE.ko [PARAM=VALUE...]\n"
+	       "       shunt apply --all [--shim=PATH]\n"
 	       "\n"
 	       "Apply an ordinary livepatch module through shunt.ko (loaded first if\n"
 	       "needed). PARAMs are module parameters, as insmod takes them.\n"
@@ -74,7 +77,12 @@ void apply_usage(void)
 	       "                        cannot be probed\n"
 	       "  --shim=PATH           shunt.ko to load if it is not loaded (default:\n"
 	       "                        beside this binary, else\n"
-	       "                        /lib/modules/$(uname -r)/extra/shunt.ko)\n"
+	       "                        /lib/modules/$(uname -r)/updates/dkms/shunt.ko,\n"
+	       "                        else .../extra/shunt.ko)\n"
+	       "  --all                 apply every patch installed for the running kernel\n"
+	       "                        ('shunt install') in install order, each with the\n"
+	       "                        options it was installed with; none when the\n"
+	       "                        kernel command line has shunt.enable=0\n"
 	       "\n"
 	       "Ctrl-C or SIGTERM: before the module is loaded, nothing is applied; once\n"
 	       "its transition runs, it goes on in the kernel and shunt says how to\n"
@@ -105,6 +113,7 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 		{ "probe", required_argument, NULL, 'p' },
 		{ "strict", no_argument, NULL, 'X' },
 		{ "shim", required_argument, NULL, 'S' },
+		{ "all", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -181,11 +190,24 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 		case 'S':
 			o->shim = optarg;
 			break;
+		case 'A':
+			o->all = 1;
+			break;
 		case 'h':
 			return OPTS_HELP;
 		default:
 			return bad_option("apply", argv, c);
 		}
+	}
+	if (o->all) {
+		/* each patch gets the options it was installed with */
+		for (int i = 1; i < optind; i++)
+			if (strcmp(argv[i], "--all") && strncmp(argv[i], "--shim", 6))
+				return usage_error("apply", "--all takes no option but --shim, not '%s'",
+						   argv[i]);
+		if (optind < argc)
+			return usage_error("apply", "--all takes no FILE, not '%s'", argv[optind]);
+		return OPTS_OK;
 	}
 	if (optind >= argc)
 		return usage_error("apply", "which module? FILE.ko is missing");
@@ -193,6 +215,20 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 	    strcmp(o->claim.consistency, SHUNT_CONSISTENCY_PER_TASK))
 		return usage_error("apply", "--park-kthreads needs --consistency=per-task");
 	return OPTS_OK;
+}
+
+int apply_check_opts(int argc, char **argv)
+{
+	struct apply_opts o = { .claim = CLAIM_OPTS_INIT };
+	int ret;
+
+	/* before FILE: options; --all is apply's alone */
+	for (int i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--all"))
+			return usage_error(argv[0], "--all is apply's option, not %s's", argv[0]);
+	ret = parse_opts(argc, argv, &o);
+	free(o.claim.immediate_funcs);
+	return ret;
 }
 
 /*
@@ -650,6 +686,10 @@ int apply_run(int argc, char **argv)
 	if (ret == OPTS_HELP) {
 		apply_usage();
 		ret = EXIT_OK;
+	} else if (ret == OPTS_OK && o.all) {
+		ret = require_sys_module("apply");
+		if (ret == EXIT_OK)
+			ret = apply_all(o.shim);
 	} else if (ret == OPTS_OK) {
 		/* before the file is even opened */
 		ret = require_sys_module("apply");

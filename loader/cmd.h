@@ -44,6 +44,18 @@ int report_run(int argc, char **argv);
 void report_usage(void);
 int info_run(int argc, char **argv);
 void info_usage(void);
+int install_run(int argc, char **argv);
+void install_usage(void);
+int uninstall_run(int argc, char **argv);
+void uninstall_usage(void);
+int status_run(int argc, char **argv);
+void status_usage(void);
+
+/*
+ * apply's options, checked for another verb (install): OPTS_OK with
+ * optind at FILE, OPTS_HELP, or EXIT_USAGE after a message.
+ */
+int apply_check_opts(int argc, char **argv);
 
 /*
  * Print "shunt: VERB: MESSAGE (see 'shunt VERB --help')" on stderr and

@@ -16,6 +16,9 @@ const struct verb shunt_verbs[] = {
 	/* report reads the last numbers of a gone patch first */
 	{ "report", "print a patch's BPF metrics (calls, latency, safety)", report_run, report_usage, false },
 	{ "info", "what a patch module would do, read from the file only", info_run, info_usage, false },
+	{ "install", "keep a patch module to apply at boot (shunt apply --all)", install_run, install_usage, false },
+	{ "uninstall", "forget an installed patch", uninstall_run, uninstall_usage, false },
+	{ "status", "exit 0 when every installed patch is applied, no transition pending", status_run, status_usage, false },
 	{ NULL, NULL, NULL, NULL, false },
 };
 
@@ -28,7 +31,7 @@ static void usage(FILE *f)
 		"\n");
 	fprintf(f, "verbs:\n");
 	for (const struct verb *v = shunt_verbs; v->name; v++)
-		fprintf(f, "  %-8s %s\n", v->name, v->summary);
+		fprintf(f, "  %-10s %s\n", v->name, v->summary);
 	fprintf(f, "\n'shunt VERB --help' describes each verb.\n");
 }
 
