@@ -3,14 +3,19 @@
  * What the verbs share: usage errors, the [--json] option of list and
  * show, the check of a patch name argument, the privilege check.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <linux/capability.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "json.h"
 #include "modname.h"
 
 int usage_error(const char *verb, const char *fmt, ...)
@@ -89,4 +94,87 @@ int require_sys_module(const char *verb)
 	fprintf(stderr, "shunt: %s: needs root: CAP_SYS_MODULE is not in this process's effective capabilities\n",
 		verb);
 	return EXIT_FAIL;
+}
+
+static bool is_pretty(const char *a)
+{
+	return !strcmp(a, "-p") || !strcmp(a, "--pretty");
+}
+
+bool wants_pretty(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (is_pretty(argv[i]))
+			return true;
+	return false;
+}
+
+/* The formatter: each line of JSON from fd in, indented, to stdout. */
+static void pretty_filter(int fd)
+{
+	FILE *in = fdopen(fd, "r");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!in)
+		_exit(EXIT_FAIL);
+	while (getline(&line, &cap, in) > 0) {
+		if (line[0] == '{' || line[0] == '[')
+			json_pretty(stdout, line);
+		else
+			fputs(line, stdout);
+		fflush(stdout);
+	}
+	free(line);
+	_exit(EXIT_OK);
+}
+
+int run_pretty(const struct verb *v, int argc, char **argv)
+{
+	char **args;
+	int fds[2], n = 0, ret, status;
+	pid_t pid;
+
+	if (!v->json)
+		return usage_error(v->name, "-p/--pretty is for verbs with --json");
+	args = calloc(argc + 2, sizeof(*args));
+	if (!args) {
+		fprintf(stderr, "shunt: %s: out of memory\n", v->name);
+		return EXIT_FAIL;
+	}
+	/* -p means --json, as in bpftool */
+	args[n++] = argv[0];
+	args[n++] = "--json";
+	for (int i = 1, opts = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			opts = 0;
+		if (!opts || !is_pretty(argv[i]))
+			args[n++] = argv[i];
+	}
+	fflush(stdout);
+	if (pipe(fds)) {
+		fprintf(stderr, "shunt: %s: pipe: %s\n", v->name, strerror(errno));
+		free(args);
+		return EXIT_FAIL;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "shunt: %s: fork: %s\n", v->name, strerror(errno));
+		free(args);
+		return EXIT_FAIL;
+	}
+	if (pid == 0) {
+		close(fds[1]);
+		pretty_filter(fds[0]);
+	}
+	close(fds[0]);
+	dup2(fds[1], STDOUT_FILENO);
+	close(fds[1]);
+	ret = v->run(n, args);
+	fflush(stdout);
+	close(STDOUT_FILENO);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	free(args);
+	return ret;
 }

@@ -25,6 +25,8 @@ struct verb {
 	void (*usage)(void);
 	/* first remove the metrics of patches that are gone (orphans.h) */
 	bool collect_orphans;
+	/* takes --json, and so -p/--pretty */
+	bool json;
 };
 
 /* NULL-terminated list of the verbs that exist, defined in main.c */
@@ -77,6 +79,16 @@ int bad_option(const char *verb, char **argv, int c);
  * EXIT_USAGE after a message.
  */
 int parse_json_opts(int argc, char **argv, int *json);
+
+/* Does a verb's argv (argv[0] its name) have -p or --pretty before "--"? */
+bool wants_pretty(int argc, char **argv);
+
+/*
+ * Run verb v with -p/--pretty (bpftool's: it implies --json): v's JSON
+ * output, one value per line, indented. Refused (EXIT_USAGE) for a verb
+ * without --json.
+ */
+int run_pretty(const struct verb *v, int argc, char **argv);
 
 /*
  * A NAME argument must be a module name (modname.h): it is joined into

@@ -8,18 +8,18 @@
 #include "shunt_abi.h"
 
 const struct verb shunt_verbs[] = {
-	{ "apply", "apply a livepatch module through shunt.ko", apply_run, apply_usage, true },
-	{ "revert", "revert a shunt patch and remove its module", revert_run, revert_usage, true },
-	{ "list", "list shunt's and the kernel's patches", list_run, list_usage, true },
-	{ "show", "show one patch in detail", show_run, show_usage, true },
-	{ "force", "force a patch's transition to complete", force_run, force_usage, true },
+	{ "apply", "apply a livepatch module through shunt.ko", apply_run, apply_usage, true, false },
+	{ "revert", "revert a shunt patch and remove its module", revert_run, revert_usage, true, false },
+	{ "list", "list shunt's and the kernel's patches", list_run, list_usage, true, true },
+	{ "show", "show one patch in detail", show_run, show_usage, true, true },
+	{ "force", "force a patch's transition to complete", force_run, force_usage, true, false },
 	/* report reads the last numbers of a gone patch first */
-	{ "report", "print a patch's BPF metrics (calls, latency, safety)", report_run, report_usage, false },
-	{ "info", "what a patch module would do, read from the file only", info_run, info_usage, false },
-	{ "install", "keep a patch module to apply at boot (shunt apply --all)", install_run, install_usage, false },
-	{ "uninstall", "forget an installed patch", uninstall_run, uninstall_usage, false },
-	{ "status", "exit 0 when every installed patch is applied, no transition pending", status_run, status_usage, false },
-	{ NULL, NULL, NULL, NULL, false },
+	{ "report", "print a patch's BPF metrics (calls, latency, safety)", report_run, report_usage, false, true },
+	{ "info", "what a patch module would do, read from the file only", info_run, info_usage, false, true },
+	{ "install", "keep a patch module to apply at boot (shunt apply --all)", install_run, install_usage, false, false },
+	{ "uninstall", "forget an installed patch", uninstall_run, uninstall_usage, false, false },
+	{ "status", "exit 0 when every installed patch is applied, no transition pending", status_run, status_usage, false, true },
+	{ NULL, NULL, NULL, NULL, false, false },
 };
 
 static void usage(FILE *f)
@@ -61,6 +61,8 @@ int main(int argc, char **argv)
 		}
 		if (v->collect_orphans)
 			orphans_collect(NULL);
+		if (wants_pretty(argc - 1, argv + 1))
+			return run_pretty(v, argc - 1, argv + 1);
 		return v->run(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "shunt: unknown verb '%s' (see 'shunt --help')\n", name);

@@ -71,6 +71,7 @@ int shim_candidates(const char *explicit, const char *exe, const char *release,
 	if (exe && (slash = strrchr(exe, '/')))
 		snprintf(out[n++], PATH_MAX, "%.*s/shunt.ko",
 			 (int)(slash - exe), exe);
+	snprintf(out[n++], PATH_MAX, "/lib/modules/%s/updates/dkms/shunt.ko", release);
 	snprintf(out[n++], PATH_MAX, "/lib/modules/%s/extra/shunt.ko", release);
 	return n;
 }
@@ -104,7 +105,9 @@ int shim_ensure_loaded(const char *explicit)
 		}
 		return shimfs_check_version();
 	}
-	fprintf(stderr, "shunt: shunt.ko is not loaded and not found at %s%s%s (use --shim PATH)\n",
-		cand[0], nc > 1 ? " or " : "", nc > 1 ? cand[1] : "");
+	fprintf(stderr, "shunt: shunt.ko is not loaded and not found at %s", cand[0]);
+	for (int i = 1; i < nc; i++)
+		fprintf(stderr, "%s%s", i + 1 < nc ? ", " : " or ", cand[i]);
+	fprintf(stderr, " (use --shim PATH)\n");
 	return -1;
 }
