@@ -175,3 +175,62 @@ clean:
 		[ -f "$(KDIR)/Makefile" ] && $(MAKE) -C $(KDIR) M=$(TOP)/$$d clean; \
 	done; true
 	rm -rf $(BUILD)
+
+# ---- installing (make install), DKMS, the Debian packages (make deb) ----
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the shunt command, the
+# man page, bash completion, shunt.service and shunt.ko for KDIR's kernel
+# in /lib/modules/RELEASE/extra/ (where the loader looks for it, after
+# updates/dkms/, DKMS's). install-loader is all of it but shunt.ko (the
+# Debian package's part); install-dkms-src puts the shim's source and
+# dkms.conf in /usr/src/shunt-VERSION/ (shunt-dkms's part).
+VERSION := $(shell sed -n 's/^\#define SHUNT_VERSION[[:space:]]*"\(.*\)"/\1/p' $(TOP)/include/shunt_abi.h)
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+MODDIR ?= /lib/modules/$(KREL)/extra
+DKMS_SRC := /usr/src/shunt-$(VERSION)
+.PHONY: install install-loader install-module install-dkms-src dkms-tree deb
+
+install: install-loader install-module
+
+install-loader: $(BUILD)/shunt
+	install -D -m 0755 $(BUILD)/shunt $(DESTDIR)$(SBINDIR)/shunt
+	install -D -m 0644 $(TOP)/dist/shunt.8 $(DESTDIR)$(MANDIR)/man8/shunt.8
+	install -D -m 0644 $(TOP)/dist/shunt.bash-completion $(DESTDIR)$(BASHCOMPDIR)/shunt
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' $(TOP)/dist/shunt.service.in > $(DESTDIR)$(UNITDIR)/shunt.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/shunt.service
+	install -d -m 0755 $(DESTDIR)/var/lib/shunt
+
+install-module: shim
+	install -D -m 0644 $(TOP)/kmod-shim/shunt.ko $(DESTDIR)$(MODDIR)/shunt.ko
+	if [ -z "$(DESTDIR)" ]; then depmod -a $(KREL); fi
+
+install-dkms-src:
+	install -d $(DESTDIR)$(DKMS_SRC)/kmod-shim $(DESTDIR)$(DKMS_SRC)/include
+	install -m 0644 $(TOP)/kmod-shim/Kbuild \
+		$(filter-out %.mod.c,$(wildcard $(TOP)/kmod-shim/*.c)) $(TOP)/kmod-shim/*.h \
+		$(DESTDIR)$(DKMS_SRC)/kmod-shim/
+	install -m 0644 $(TOP)/include/*.h $(DESTDIR)$(DKMS_SRC)/include/
+
+# build/dkms/shunt-VERSION/: a DKMS source tree with dkms.conf, for
+# 'dkms add/build --sourcetree build/dkms' by hand (and the tests)
+dkms-tree:
+	rm -rf $(BUILD)/dkms
+	$(MAKE) install-dkms-src DESTDIR=$(BUILD)/dkms DKMS_SRC=/shunt-$(VERSION)
+	sed 's/#MODULE_VERSION#/$(VERSION)/' $(TOP)/dkms.conf > $(BUILD)/dkms/shunt-$(VERSION)/dkms.conf
+
+# make deb: shunt_VERSION_amd64.deb and shunt-dkms_VERSION_all.deb in
+# build/deb/, by dpkg-buildpackage from a copy of the source tree (the
+# files git knows, committed or not), so that this tree's build/ is left
+# alone; then lintian on them (build/deb/lintian.txt).
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/shunt-$(VERSION)
+	cd $(TOP) && git ls-files -co --exclude-standard -z | \
+		xargs -0 tar cf - | tar xf - -C $(BUILD)/deb/shunt-$(VERSION)
+	cd $(BUILD)/deb/shunt-$(VERSION) && dpkg-buildpackage -b -us -uc
+	lintian --info $(BUILD)/deb/*.changes | tee $(BUILD)/deb/lintian.txt

@@ -77,7 +77,7 @@ void apply_usage(void)
 	       "                        cannot be probed\n"
 	       "  --shim=PATH           shunt.ko to load if it is not loaded (default:\n"
 	       "                        beside this binary, else\n"
-	       "                        /lib/modules/$(uname -r)/updates/dkms/shunt.ko,\n"
+	       "                        /lib/modules/$(uname -r)/updates/dkms/shunt.ko(.xz),\n"
 	       "                        else .../extra/shunt.ko)\n"
 	       "  --all                 apply every patch installed for the running kernel\n"
 	       "                        ('shunt install') in install order, each with the\n"

@@ -17,6 +17,20 @@ int module_load_fd(int fd, const char *params)
 	return syscall(SYS_finit_module, fd, params, 0) ? -1 : 0;
 }
 
+/* finit_module()'s flag for a compressed module (CONFIG_MODULE_DECOMPRESS) */
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE 4
+#endif
+
+static int is_compressed(const char *path)
+{
+	size_t n = strlen(path);
+
+	return (n > 3 && !strcmp(path + n - 3, ".xz")) ||
+	       (n > 3 && !strcmp(path + n - 3, ".gz")) ||
+	       (n > 4 && !strcmp(path + n - 4, ".zst"));
+}
+
 int module_load(const char *path, const char *params)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -24,7 +38,11 @@ int module_load(const char *path, const char *params)
 
 	if (fd < 0)
 		return -1;
-	ret = module_load_fd(fd, params);
+	/* DKMS compresses what it installs as the kernel's modules are (xz) */
+	if (is_compressed(path))
+		ret = syscall(SYS_finit_module, fd, params, MODULE_INIT_COMPRESSED_FILE) ? -1 : 0;
+	else
+		ret = module_load_fd(fd, params);
 	e = errno;
 	close(fd);
 	errno = e;
@@ -72,6 +90,7 @@ int shim_candidates(const char *explicit, const char *exe, const char *release,
 		snprintf(out[n++], PATH_MAX, "%.*s/shunt.ko",
 			 (int)(slash - exe), exe);
 	snprintf(out[n++], PATH_MAX, "/lib/modules/%s/updates/dkms/shunt.ko", release);
+	snprintf(out[n++], PATH_MAX, "/lib/modules/%s/updates/dkms/shunt.ko.xz", release);
 	snprintf(out[n++], PATH_MAX, "/lib/modules/%s/extra/shunt.ko", release);
 	return n;
 }

@@ -5,13 +5,14 @@
 
 #include <limits.h>
 
-#define SHIM_CANDIDATES_MAX 3
+#define SHIM_CANDIDATES_MAX 4
 
 /*
  * Where to look for shunt.ko: explicit (--shim) alone when given, else
  * shunt.ko in the directory of exe (the running binary), then the
- * installed one: /lib/modules/RELEASE/updates/dkms/shunt.ko (DKMS, the
- * Debian package shunt-dkms), then /lib/modules/RELEASE/extra/shunt.ko
+ * installed one: /lib/modules/RELEASE/updates/dkms/shunt.ko or shunt.ko.xz
+ * (DKMS, the Debian package shunt-dkms; it compresses modules as the
+ * kernel's are), then /lib/modules/RELEASE/extra/shunt.ko
  * (make install). Returns how many were filled in.
  */
 int shim_candidates(const char *explicit, const char *exe, const char *release,

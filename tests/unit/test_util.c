@@ -52,15 +52,16 @@ int main(void)
 	tree_free(root);
 
 	n = shim_candidates(NULL, "/shunt/bin/shunt", "6.12.1-amd64", cand);
-	tap_ok(n == 3 && !strcmp(cand[0], "/shunt/bin/shunt.ko") &&
+	tap_ok(n == 4 && !strcmp(cand[0], "/shunt/bin/shunt.ko") &&
 	       !strcmp(cand[1], "/lib/modules/6.12.1-amd64/updates/dkms/shunt.ko") &&
-	       !strcmp(cand[2], "/lib/modules/6.12.1-amd64/extra/shunt.ko"),
+	       !strcmp(cand[2], "/lib/modules/6.12.1-amd64/updates/dkms/shunt.ko.xz") &&
+	       !strcmp(cand[3], "/lib/modules/6.12.1-amd64/extra/shunt.ko"),
 	       "shim: beside the binary, then DKMS's, then make install's");
 	n = shim_candidates("/tmp/x/shunt.ko", "/shunt/bin/shunt", "6.12.1-amd64", cand);
 	tap_ok(n == 1 && !strcmp(cand[0], "/tmp/x/shunt.ko"), "shim: --shim alone");
 	n = shim_candidates(NULL, "", "r", cand);
-	tap_ok(n == 2 && !strcmp(cand[0], "/lib/modules/r/updates/dkms/shunt.ko") &&
-	       !strcmp(cand[1], "/lib/modules/r/extra/shunt.ko"),
+	tap_ok(n == 3 && !strcmp(cand[0], "/lib/modules/r/updates/dkms/shunt.ko") &&
+	       !strcmp(cand[2], "/lib/modules/r/extra/shunt.ko"),
 	       "shim: unknown binary path, the installed ones only");
 	return tap_done();
 }
