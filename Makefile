@@ -96,9 +96,13 @@ $(BUILD)/loader/%.o: $(TOP)/loader/%.c $(LOADER_HDRS) $(BPF_SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-# Static, so that it runs in the VM's busybox initramfs as it is.
+# Static, so that it runs in the VM's busybox initramfs as it is. The
+# Debian package links it as Debian links programs (debian/rules:
+# LOADER_LDFLAGS, EXTRA_CFLAGS from dpkg-buildflags).
+LOADER_LDFLAGS ?= -static
+CFLAGS += $(EXTRA_CFLAGS)
 $(BUILD)/shunt: $(BUILD)/loader/main.o $(LOADER_OBJS)
-	$(CC) -static -o $@ $^ -lbpf -lelf -lz
+	$(CC) $(LOADER_LDFLAGS) -o $@ $^ -lbpf -lelf -lz
 
 loader: $(BUILD)/shunt
 
