@@ -20,7 +20,7 @@ CLANG ?= clang
 BPFTOOL ?= bpftool
 CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 	  -I$(TOP)/include -I$(TOP)/loader -I$(BUILD)/bpf
-LDLIBS := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
+LDLIBS := -Wl,-Bstatic -lbpf -lelf -lz -llzma -Wl,-Bdynamic
 
 LOADER_SRCS := $(filter-out $(TOP)/loader/main.c,$(wildcard $(TOP)/loader/*.c))
 LOADER_OBJS := $(patsubst $(TOP)/loader/%.c,$(BUILD)/loader/%.o,$(LOADER_SRCS))
@@ -102,7 +102,7 @@ $(BUILD)/loader/%.o: $(TOP)/loader/%.c $(LOADER_HDRS) $(BPF_SKELS)
 LOADER_LDFLAGS ?= -static
 CFLAGS += $(EXTRA_CFLAGS)
 $(BUILD)/shunt: $(BUILD)/loader/main.o $(LOADER_OBJS)
-	$(CC) $(LOADER_LDFLAGS) -o $@ $^ -lbpf -lelf -lz
+	$(CC) $(LOADER_LDFLAGS) -o $@ $^ -lbpf -lelf -lz -llzma
 
 loader: $(BUILD)/shunt
 
@@ -136,7 +136,7 @@ $(FUZZ_DIR)/obj/libloader.a: $(FUZZ_OBJS)
 	ar rcs $@ $^
 
 $(FUZZ_DIR)/fuzz_%: $(TOP)/tests/fuzz/fuzz_%.c $(TOP)/tests/fuzz/fuzz.h $(FUZZ_DIR)/obj/libloader.a
-	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_DIR)/obj/libloader.a -lbpf -lelf -lz
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_DIR)/obj/libloader.a -lbpf -lelf -lz -llzma
 
 fuzz-seeds:
 	$(TOP)/tests/fuzz/make-seeds $(FUZZ_DIR)/seeds $(TOP) $(BUILD)

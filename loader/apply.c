@@ -130,7 +130,7 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 		case 'r':
 			if (!one_of(optarg, SHUNT_REDIRECT_FTRACE,
 				    SHUNT_REDIRECT_KPROBE, NULL))
-				return usage_error("apply", "--redirect is ftrace or kprobe, not '%s'",
+				return usage_error(argv[0], "--redirect is ftrace or kprobe, not '%s'",
 						   optarg);
 			o->claim.redirect = optarg;
 			break;
@@ -138,17 +138,17 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 			if (!one_of(optarg, SHUNT_CONSISTENCY_PER_TASK,
 				    SHUNT_CONSISTENCY_STOP_MACHINE,
 				    SHUNT_CONSISTENCY_IMMEDIATE))
-				return usage_error("apply", "--consistency is per-task, stop-machine or immediate, not '%s'",
+				return usage_error(argv[0], "--consistency is per-task, stop-machine or immediate, not '%s'",
 						   optarg);
 			o->claim.consistency = optarg;
 			break;
 		case 'i':
 			if (!optarg[0] || strpbrk(optarg, " \t\n"))
-				return usage_error("apply", "bad --immediate-func '%s'", optarg);
+				return usage_error(argv[0], "bad --immediate-func '%s'", optarg);
 			funcs = realloc(o->claim.immediate_funcs,
 					(o->claim.nr_immediate_funcs + 1) * sizeof(*funcs));
 			if (!funcs)
-				return usage_error("apply", "out of memory");
+				return usage_error(argv[0], "out of memory");
 			funcs[o->claim.nr_immediate_funcs++] = optarg;
 			o->claim.immediate_funcs = funcs;
 			break;
@@ -163,13 +163,13 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 			o->claim.stop_retries = strtol(optarg, &end, 10);
 			if (end == optarg || *end || errno || o->claim.stop_retries < 0 ||
 			    o->claim.stop_retries > SHUNT_STOP_RETRIES_MAX)
-				return usage_error("apply", "bad --stop-retries '%s' (0 to %d)",
+				return usage_error(argv[0], "bad --stop-retries '%s' (0 to %d)",
 						   optarg, SHUNT_STOP_RETRIES_MAX);
 			break;
 		case 't':
 			o->timeout = parse_seconds(optarg);
 			if (o->timeout < 0)
-				return usage_error("apply", "bad --timeout '%s' (seconds)", optarg);
+				return usage_error(argv[0], "bad --timeout '%s' (seconds)", optarg);
 			o->timeout_set = 1;
 			break;
 		case 'n':
@@ -180,7 +180,7 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 			break;
 		case 'p':
 			if (!one_of(optarg, "fentry", "kprobe", NULL))
-				return usage_error("apply", "--probe is fentry or kprobe, not '%s'",
+				return usage_error(argv[0], "--probe is fentry or kprobe, not '%s'",
 						   optarg);
 			o->metrics.kprobe = !strcmp(optarg, "kprobe");
 			break;
@@ -196,24 +196,24 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 		case 'h':
 			return OPTS_HELP;
 		default:
-			return bad_option("apply", argv, c);
+			return bad_option(argv[0], argv, c);
 		}
 	}
 	if (o->all) {
 		/* each patch gets the options it was installed with */
 		for (int i = 1; i < optind; i++)
 			if (strcmp(argv[i], "--all") && strncmp(argv[i], "--shim", 6))
-				return usage_error("apply", "--all takes no option but --shim, not '%s'",
+				return usage_error(argv[0], "--all takes no option but --shim, not '%s'",
 						   argv[i]);
 		if (optind < argc)
-			return usage_error("apply", "--all takes no FILE, not '%s'", argv[optind]);
+			return usage_error(argv[0], "--all takes no FILE, not '%s'", argv[optind]);
 		return OPTS_OK;
 	}
 	if (optind >= argc)
-		return usage_error("apply", "which module? FILE.ko is missing");
+		return usage_error(argv[0], "which module? FILE.ko is missing");
 	if (o->claim.park_kthreads && o->claim.consistency &&
 	    strcmp(o->claim.consistency, SHUNT_CONSISTENCY_PER_TASK))
-		return usage_error("apply", "--park-kthreads needs --consistency=per-task");
+		return usage_error(argv[0], "--park-kthreads needs --consistency=per-task");
 	return OPTS_OK;
 }
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -11,24 +12,27 @@
 #include "shim.h"
 #include "shimfs.h"
 #include "util.h"
+#include "xz.h"
 
 int module_load_fd(int fd, const char *params)
 {
 	return syscall(SYS_finit_module, fd, params, 0) ? -1 : 0;
 }
 
-/* finit_module()'s flag for a compressed module (CONFIG_MODULE_DECOMPRESS) */
-#ifndef MODULE_INIT_COMPRESSED_FILE
-#define MODULE_INIT_COMPRESSED_FILE 4
-#endif
-
-static int is_compressed(const char *path)
+/* a compressed module: decompressed here, then init_module() */
+static int module_load_xz(int fd, const char *params)
 {
-	size_t n = strlen(path);
+	size_t size;
+	void *data;
+	int ret, e;
 
-	return (n > 3 && !strcmp(path + n - 3, ".xz")) ||
-	       (n > 3 && !strcmp(path + n - 3, ".gz")) ||
-	       (n > 4 && !strcmp(path + n - 4, ".zst"));
+	if (xz_read_fd(fd, &data, &size))
+		return -1;
+	ret = syscall(SYS_init_module, data, size, params) ? -1 : 0;
+	e = errno;
+	free(data);
+	errno = e;
+	return ret;
 }
 
 int module_load(const char *path, const char *params)
@@ -39,8 +43,8 @@ int module_load(const char *path, const char *params)
 	if (fd < 0)
 		return -1;
 	/* DKMS compresses what it installs as the kernel's modules are (xz) */
-	if (is_compressed(path))
-		ret = syscall(SYS_finit_module, fd, params, MODULE_INIT_COMPRESSED_FILE) ? -1 : 0;
+	if (xz_is_compressed(path))
+		ret = module_load_xz(fd, params);
 	else
 		ret = module_load_fd(fd, params);
 	e = errno;

@@ -3,10 +3,14 @@
 # archive. Idempotent: returns at once when everything is present.
 # libclang-rt-14-dev: the libFuzzer and sanitizer runtimes of the fuzz
 # targets (clang only recommends it, and recommends are not installed).
+# dkms, debhelper, dh-dkms, lintian: make deb and its checks (tests/package);
+# systemd: systemd-analyze verify of shunt.service (no init change: the
+# package only brings the tools here); liblzma-dev: DKMS's shunt.ko.xz.
 set -eu
 pkgs="linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 qemu-system-x86 busybox-static cpio libbpf-dev bpftool clang llvm
-libclang-rt-14-dev libelf-dev zlib1g-dev dwarves make gcc python3"
+libclang-rt-14-dev libelf-dev zlib1g-dev liblzma-dev dwarves make gcc python3
+dkms debhelper dh-dkms lintian systemd man-db bash-completion dpkg-dev xz-utils"
 
 missing=""
 for p in $pkgs; do

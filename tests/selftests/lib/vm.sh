@@ -60,6 +60,12 @@ vm_stage() {
 	cp "$VM_TOP"/tests/selftests/guest/*.sh "$VM_TOP"/tests/selftests/guest/*.awk \
 		"$root/shunt/tests/"
 	cp -r "$VM_TOP/tests/selftests/cases" "$root/shunt/tests/cases"
+	# the Debian packages unpacked (tests/package/run), for case 60: their
+	# shunt is linked dynamically, so its libraries come along
+	if [ -x "$VM_BUILD/pkgroot/usr/sbin/shunt" ]; then
+		cp -r "$VM_BUILD/pkgroot" "$root/shunt/pkgroot"
+		vm_copy_prog "$VM_BUILD/pkgroot/usr/sbin/shunt" "$root" /shunt/pkgroot/usr/sbin/shunt
+	fi
 	cp "$script" "$root/run/script"
 	for f in "$@"; do
 		[ -e "$f" ] || vm_die "extra file $f does not exist"
