@@ -48,5 +48,22 @@ int main(void)
 	tap_ok(!strcmp(out, "{\"name\":\"p1\",\"seq\":-3,\"a\\\"b\":\"\"}"),
 	       "key/value pairs with commas between: %s", out);
 	free(out);
+
+	f = open_memstream(&out, &len);
+	fputc('{', f);
+	json_kv_bool(f, "ok", 1, 1);
+	json_kv_bool(f, "no", 0, 0);
+	fputc('}', f);
+	fclose(f);
+	tap_ok(!strcmp(out, "{\"ok\":true,\"no\":false}"), "booleans: %s", out);
+	free(out);
+
+	f = open_memstream(&out, &len);
+	json_pretty(f, "{\"a\":[1,{\"b\":\"x,{y}:\\\"\"}],\"e\":[],\"o\":{}}\n");
+	fclose(f);
+	tap_str_eq(out, "{\n    \"a\": [\n        1,\n        {\n            \"b\": \"x,{y}:\\\"\"\n        }\n    ],\n"
+		   "    \"e\": [],\n    \"o\": {}\n}\n",
+		   "json_pretty: four spaces a level, strings untouched, empty [] and {} kept");
+	free(out);
 	return tap_done();
 }
