@@ -192,7 +192,11 @@ static int make_dirs(const char *release)
 {
 	char path[PATH_MAX];
 
-	for (char *p = strcpy(path, store_root()) + 1; (p = strchr(p, '/')); p++) {
+	if (copy_str(path, sizeof(path), store_root()) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = path + 1; (p = strchr(p, '/')); p++) {
 		*p = '\0';
 		if (mkdir(path, 0755) && errno != EEXIST)
 			return -1;
