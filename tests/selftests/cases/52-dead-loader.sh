@@ -1,11 +1,14 @@
-# TEST: a claim belongs to the process that made it: one left by a dead loader (the real shunt apply killed at its finit_module() call, right after its claim; or a process killed after writing a claim, with or without its symbols) never takes another process's insmod, which reaches the kernel's livepatch, and it is gone from the claim file; a loader killed during a transition leaves a transition that finishes by itself
+# TEST: a claim belongs to the process that made it: one left by a dead loader (the real shunt apply killed before anything, at its first openat(), and at its finit_module() call, right after its claim; or a process killed after writing a claim, with or without its symbols) never takes another process's insmod, which reaches the kernel's livepatch, and it is gone from the claim file; a loader killed during a transition leaves a transition that finishes by itself
 M=$SHUNT_MODULES
 S=shunt_sample_cmdline
 C=$SHUNT_ROOT/claim
 insmod "$SHUNT_KO" 2>/dev/null
-for what in "shunt apply, at finit_module" "claim only" "claim and a symbol line"; do
+for what in "nothing: shunt apply, at its first openat" "shunt apply, at finit_module" "claim only" "claim and a symbol line"; do
 	say "a loader that died after: $what"
-	if [ "$what" = "shunt apply, at finit_module" ]; then
+	if [ "$what" = "nothing: shunt apply, at its first openat" ]; then
+		kill-at-syscall openat shunt apply --no-metrics $M/$S.ko > /tmp/kill.out 2>&1 ||
+			fail "the loader was not killed at openat: $(tail -n 1 /tmp/kill.out)"
+	elif [ "$what" = "shunt apply, at finit_module" ]; then
 		# shunt.ko is loaded: the loader's one finit_module() is the
 		# patch's, after its claim
 		kill-at-syscall finit_module shunt apply --no-metrics $M/$S.ko > /tmp/kill.out 2>&1 ||
