@@ -43,7 +43,7 @@ struct module *shunt_find_module(const char *name)
 	list_for_each_rcu(pos, &THIS_MODULE->list) {
 		struct module *mod = list_entry(pos, struct module, list);
 
-		if (!is_vmalloc_or_module_addr(mod))
+		if (!shunt_vmalloc_or_module_addr(mod))
 			continue;	/* the list head */
 		if (strcmp(mod->name, name))
 			continue;

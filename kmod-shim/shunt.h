@@ -36,6 +36,7 @@
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "shunt_abi.h"
 
 enum shunt_redirect {
