@@ -63,6 +63,7 @@ vm_stage() {
 		"$root/shunt/tests/"
 	cp -r "$VM_TOP/tests/selftests/cases" "$root/shunt/tests/cases"
 	cp "$script" "$root/run/script"
+	echo "$VM_KVER" > "$root/run/kernel"	# KERNEL, for the guest's skips
 	for f in "$@"; do
 		[ -e "$f" ] || vm_die "extra file $f does not exist"
 		cp -r "$f" "$root/extra/"
