@@ -61,18 +61,26 @@ modules: shim samples testmods
 # only that).
 modsrc = mkdir -p $(2) && cp -pu $(wildcard $(1)/Kbuild $(1)/*.c $(1)/*.h $(1)/*.klpsyms) $(2)/
 
+# Module BTF: kbuild makes it only when KDIR has a vmlinux (Debian's 6.1
+# headers have none): then scripts/module-btf adds it over the kernel's
+# BTF, from its bzImage.
+MODBTF_BASE := $(if $(wildcard $(KDIR)/vmlinux),,$(if $(shell grep -s '^CONFIG_DEBUG_INFO_BTF_MODULES=y' $(KDIR)/.config),$(BUILD)/bpf/vmlinux.btf))
+modbtf = $(if $(MODBTF_BASE),$(TOP)/scripts/module-btf $(MODBTF_BASE) $(1)/*.ko)
+
 SHIM_DIR := $(BUILD)/kmod-shim
 SAMPLES_DIR := $(BUILD)/samples
 TESTMODS_DIR := $(BUILD)/modules
 
-shim samples testmods: check-kdir
+shim samples testmods: check-kdir $(if $(MODBTF_BASE),$(BUILD)/bpf/vmlinux.h)
 shim:
 	$(call modsrc,$(TOP)/include,$(BUILD)/include)
 	$(call modsrc,$(TOP)/kmod-shim,$(SHIM_DIR))
 	$(MAKE) -C $(KDIR) M=$(SHIM_DIR) modules
+	$(call modbtf,$(SHIM_DIR))
 samples:
 	$(call modsrc,$(TOP)/samples,$(SAMPLES_DIR))
 	$(MAKE) -C $(KDIR) M=$(SAMPLES_DIR) modules
+	$(call modbtf,$(SAMPLES_DIR))
 # The "module for another kernel" of the bad-input tests: a copy of a
 # patch module whose vermagic says 6.99 (same length, nothing else moved).
 # A module with a NAME.klpsyms beside its source gets klp relocations
@@ -86,6 +94,7 @@ URING_READ := $(BUILD)/tools/uring-read
 testmods: $(KLP_CONVERT) $(KILL_AT) $(URING_READ)
 	$(call modsrc,$(TOP)/tests/selftests/modules,$(TESTMODS_DIR))
 	$(MAKE) -C $(KDIR) M=$(TESTMODS_DIR) modules
+	$(call modbtf,$(TESTMODS_DIR))
 	for s in $(KLP_SPECS); do s=$(TESTMODS_DIR)/$$s; $(KLP_CONVERT) $$s $${s%.klpsyms}.ko || exit 1; done
 	@mkdir -p $(BUILD)/testdata
 	perl -0777 -pe 's/vermagic=\d+\.\d+\./vermagic=6.99./' \
@@ -198,6 +207,7 @@ bench bench-smoke:
 bench-modules: check-kdir $(BENCH_DIR)/benchtool
 	$(TOP)/bench/gen-modules $(BENCH_DIR) $(BENCH_SIZES)
 	$(MAKE) -C $(KDIR) M=$(BENCH_DIR) modules
+	$(call modbtf,$(BENCH_DIR))
 
 $(BENCH_DIR)/benchtool: $(TOP)/bench/benchtool.c
 	@mkdir -p $(@D)

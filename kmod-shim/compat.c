@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Workarounds for kernel symbols a module cannot use on 6.12. Each one
- * names the missing export and why we need it. Nothing else in the shim
- * reaches into kernel internals.
+ * Workarounds for kernel symbols a module cannot use on the kernels
+ * shunt supports (Debian's 6.12 and 6.1). Each one names the missing
+ * export and why we need it; what differs between 6.1 and 6.12 (the
+ * kernel version and the reason each time) is here too, or in compat.h
+ * when it is a macro or an inline. Nothing else in the shim reaches into
+ * kernel internals.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
