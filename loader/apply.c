@@ -519,6 +519,12 @@ static int build_claim(const char *file, const struct modfile *mf,
 		fprintf(stderr, "shunt: /proc/kallsyms: cannot read kernel symbol addresses (kernel.kptr_restrict?)\n");
 		return -1;
 	}
+	/* 6.1 has no clear_relocate_add(): say what that costs (compat.c) */
+	if (modfile_has_module_klp_relocs(mf) &&
+	    !memmem(claim->buf, claim->len, " " SHUNT_SYM_CLEAR_RELOCATE_ADD " ",
+		    strlen(SHUNT_SYM_CLEAR_RELOCATE_ADD) + 2))
+		fprintf(stderr, "shunt: %s: this kernel has no clear_relocate_add(): a target module of its module objects that goes while it is applied cannot load again until it is reverted\n",
+			mf->info.name);
 	return 0;
 }
 
