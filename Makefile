@@ -3,17 +3,28 @@
 # the test modules; run the tests and the demo in the test VM.
 
 TOP := $(CURDIR)
-BUILD := $(TOP)/build
 
-VM_ENV := $(shell $(TOP)/scripts/kernel-env.sh 2>/dev/null)
+# The kernel: KERNEL=6.12 (default) or KERNEL=6.1, Debian's two
+# (scripts/kernel-env.sh). Everything built for a kernel goes to
+# build/<its release>/: the modules are built from copies of their
+# sources there, so that builds for two kernels never mix.
+KERNEL_GIVEN := $(filter command line environment,$(origin KERNEL))
+KERNEL ?= 6.12
+export KERNEL
+VM_ENV := $(shell KERNEL=$(KERNEL) $(TOP)/scripts/kernel-env.sh 2>/dev/null)
 VM_KREL := $(patsubst VM_KREL=%,%,$(filter VM_KREL=%,$(VM_ENV)))
 VM_KDIR := $(patsubst VM_KDIR=%,%,$(filter VM_KDIR=%,$(VM_ENV)))
+VM_KERNEL_IMG := $(patsubst VM_KERNEL=%,%,$(filter VM_KERNEL=%,$(VM_ENV)))
 
-# Modules are built for the running kernel when it has a build tree,
-# else for the test VM's Debian 6.12 kernel. 'make test' always uses the
-# VM's kernel.
+# Modules are built for the running kernel when it has a build tree and
+# no KERNEL is named, else for the test VM's kernel (KERNEL). 'make test'
+# always uses the VM's kernel.
 RUN_KDIR := /lib/modules/$(shell uname -r)/build
-KDIR ?= $(if $(wildcard $(RUN_KDIR)/Makefile),$(RUN_KDIR),$(VM_KDIR))
+KDIR ?= $(if $(KERNEL_GIVEN),$(VM_KDIR),$(if $(wildcard $(RUN_KDIR)/Makefile),$(RUN_KDIR),$(VM_KDIR)))
+KREL := $(or $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null),$(VM_KREL),unknown)
+BUILD := $(or $(SHUNT_BUILD),$(TOP)/build)/$(KREL)
+# the kernel image whose BTF becomes vmlinux.h when KDIR has no vmlinux
+KIMAGE := $(if $(filter $(KREL),$(VM_KREL)),$(VM_KERNEL_IMG),/boot/vmlinuz-$(KREL))
 
 CC := gcc
 CLANG ?= clang
@@ -45,27 +56,49 @@ check-kdir:
 
 modules: shim samples testmods
 
-shim samples testmods: check-kdir
+# $(call modsrc,SRCDIR,OUTDIR): copy a module directory's sources into
+# its per-kernel build directory (only what changed: kbuild rebuilds
+# only that).
+modsrc = mkdir -p $(2) && cp -pu $(wildcard $(1)/Kbuild $(1)/*.c $(1)/*.h $(1)/*.klpsyms) $(2)/
+
+# Module BTF: kbuild makes it only when KDIR has a vmlinux (Debian's 6.1
+# headers have none): then scripts/module-btf adds it over the kernel's
+# BTF, from its bzImage.
+MODBTF_BASE := $(if $(wildcard $(KDIR)/vmlinux),,$(if $(shell grep -s '^CONFIG_DEBUG_INFO_BTF_MODULES=y' $(KDIR)/.config),$(BUILD)/bpf/vmlinux.btf))
+modbtf = $(if $(MODBTF_BASE),$(TOP)/scripts/module-btf $(MODBTF_BASE) $(1)/*.ko)
+
+SHIM_DIR := $(BUILD)/kmod-shim
+SAMPLES_DIR := $(BUILD)/samples
+TESTMODS_DIR := $(BUILD)/modules
+
+shim samples testmods: check-kdir $(if $(MODBTF_BASE),$(BUILD)/bpf/vmlinux.h)
 shim:
-	$(MAKE) -C $(KDIR) M=$(TOP)/kmod-shim modules
+	$(call modsrc,$(TOP)/include,$(BUILD)/include)
+	$(call modsrc,$(TOP)/kmod-shim,$(SHIM_DIR))
+	$(MAKE) -C $(KDIR) M=$(SHIM_DIR) modules
+	$(call modbtf,$(SHIM_DIR))
 samples:
-	$(MAKE) -C $(KDIR) M=$(TOP)/samples modules
+	$(call modsrc,$(TOP)/samples,$(SAMPLES_DIR))
+	$(MAKE) -C $(KDIR) M=$(SAMPLES_DIR) modules
+	$(call modbtf,$(SAMPLES_DIR))
 # The "module for another kernel" of the bad-input tests: a copy of a
 # patch module whose vermagic says 6.99 (same length, nothing else moved).
 # A module with a NAME.klpsyms beside its source gets klp relocations
 # (tests/selftests/tools/klp-rela-convert.c, in place, idempotent).
 KLP_CONVERT := $(BUILD)/tools/klp-rela-convert
-KLP_SPECS := $(wildcard $(TOP)/tests/selftests/modules/*.klpsyms)
+KLP_SPECS := $(notdir $(wildcard $(TOP)/tests/selftests/modules/*.klpsyms))
 # kill-at-syscall: the VM tests kill a real loader at an exact point
 # uring-read: reads in io_uring workers for the consistency tests
 KILL_AT := $(BUILD)/tools/kill-at-syscall
 URING_READ := $(BUILD)/tools/uring-read
 testmods: $(KLP_CONVERT) $(KILL_AT) $(URING_READ)
-	$(MAKE) -C $(KDIR) M=$(TOP)/tests/selftests/modules modules
-	for s in $(KLP_SPECS); do $(KLP_CONVERT) $$s $${s%.klpsyms}.ko || exit 1; done
+	$(call modsrc,$(TOP)/tests/selftests/modules,$(TESTMODS_DIR))
+	$(MAKE) -C $(KDIR) M=$(TESTMODS_DIR) modules
+	$(call modbtf,$(TESTMODS_DIR))
+	for s in $(KLP_SPECS); do s=$(TESTMODS_DIR)/$$s; $(KLP_CONVERT) $$s $${s%.klpsyms}.ko || exit 1; done
 	@mkdir -p $(BUILD)/testdata
 	perl -0777 -pe 's/vermagic=\d+\.\d+\./vermagic=6.99./' \
-		$(TOP)/tests/selftests/modules/shunt_test_stack1.ko \
+		$(TESTMODS_DIR)/shunt_test_stack1.ko \
 		> $(BUILD)/testdata/shunt_test_vermagic.ko
 
 $(KLP_CONVERT): $(TOP)/tests/selftests/tools/klp-rela-convert.c
@@ -77,11 +110,12 @@ $(KILL_AT) $(URING_READ): $(BUILD)/tools/%: $(TOP)/tests/selftests/tools/%.c
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 # vmlinux.h comes from the target kernel's BTF: the vmlinux that the
-# Debian headers ship, else the running kernel's.
+# Debian headers ship (6.12), else the one inside its bzImage (6.1's
+# headers have none), else the running kernel's.
 $(BUILD)/bpf/vmlinux.h:
 	@mkdir -p $(@D)
-	btf=$(KDIR)/vmlinux; [ -f $$btf ] || btf=/sys/kernel/btf/vmlinux; \
-	$(BPFTOOL) btf dump file $$btf format c > $@.tmp && mv $@.tmp $@
+	$(TOP)/scripts/vmlinux-btf $(KDIR) $(KIMAGE) $(@D)/vmlinux.btf
+	$(BPFTOOL) btf dump file $(@D)/vmlinux.btf format c > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/bpf/%.bpf.o: $(TOP)/bpf/%.bpf.c $(BUILD)/bpf/vmlinux.h $(wildcard $(TOP)/bpf/*.h) $(wildcard $(TOP)/include/*.h)
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
@@ -143,11 +177,19 @@ fuzz-seeds:
 
 fuzz: $(FUZZ_BINS) fuzz-seeds
 
-# The VM boots Debian's 6.12 kernel: build the modules for it.
+# make test: the VM boots KERNEL's kernel; with no KERNEL named, both
+# Debian kernels, 6.12 then 6.1, in one run of tests/run (the host
+# tests and the bench smoke once, on the first).
+TEST_KERNELS := $(if $(KERNEL_GIVEN),$(KERNEL),6.12 6.1)
+
 test:
-	$(MAKE) all KDIR=$(VM_KDIR)
-	$(MAKE) fuzz KDIR=$(VM_KDIR)
-	$(TOP)/tests/run
+	@set -e; first=; for k in $(TEST_KERNELS); do \
+		eval "$$(KERNEL=$$k $(TOP)/scripts/kernel-env.sh)"; \
+		$(MAKE) all KERNEL=$$k KDIR=$$VM_KDIR; \
+		[ -n "$$first" ] || $(MAKE) fuzz KERNEL=$$k KDIR=$$VM_KDIR; \
+		first=$$k; \
+	done
+	SHUNT_KERNELS="$(TEST_KERNELS)" $(TOP)/tests/run
 
 demo:
 	$(MAKE) all KDIR=$(VM_KDIR)
@@ -169,16 +211,14 @@ bench bench-smoke:
 bench-modules: check-kdir $(BENCH_DIR)/benchtool
 	$(TOP)/bench/gen-modules $(BENCH_DIR) $(BENCH_SIZES)
 	$(MAKE) -C $(KDIR) M=$(BENCH_DIR) modules
+	$(call modbtf,$(BENCH_DIR))
 
 $(BENCH_DIR)/benchtool: $(TOP)/bench/benchtool.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static -pthread -o $@ $<
 
 clean:
-	for d in kmod-shim samples tests/selftests/modules; do \
-		[ -f "$(KDIR)/Makefile" ] && $(MAKE) -C $(KDIR) M=$(TOP)/$$d clean; \
-	done; true
-	rm -rf $(BUILD)
+	rm -rf $(TOP)/build
 
 # ---- installing (make install), DKMS, the Debian packages (make deb) ----
 # make install [PREFIX=/usr/local] [DESTDIR=...]: the shunt command, the
@@ -193,7 +233,6 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
-KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MODDIR ?= /lib/modules/$(KREL)/extra
 DKMS_SRC := /usr/src/shunt-$(VERSION)
 .PHONY: install install-loader install-module install-dkms-src dkms-tree deb
@@ -210,7 +249,7 @@ install-loader: $(BUILD)/shunt
 	install -d -m 0755 $(DESTDIR)/var/lib/shunt
 
 install-module: shim
-	install -D -m 0644 $(TOP)/kmod-shim/shunt.ko $(DESTDIR)$(MODDIR)/shunt.ko
+	install -D -m 0644 $(SHIM_DIR)/shunt.ko $(DESTDIR)$(MODDIR)/shunt.ko
 	if [ -z "$(DESTDIR)" ]; then depmod -a $(KREL); fi
 
 install-dkms-src:

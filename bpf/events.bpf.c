@@ -97,7 +97,11 @@ int BPF_PROG(shunt_tp_gone, const char *patch, int ret)
 {
 	struct shunt_events *ev = shunt_events();
 
-	if (shunt_ended(ev) || ret || !ours(patch))
+	/*
+	 * ret last: before ours() the compiler folds "!ev || ret" into one
+	 * OR, and 6.1's verifier then loses that ev was checked for NULL.
+	 */
+	if (shunt_ended(ev) || !ours(patch) || ret)
 		return 0;
 	end(ev, SHUNT_END_RELEASED);
 	return 0;

@@ -42,8 +42,14 @@ static __always_inline __u32 shunt_log2(__u64 v)
 
 static __always_inline void shunt_hist_add(struct shunt_hist *h, __u64 ns)
 {
-	__u32 slot = shunt_log2(ns);
+	__u64 slot = shunt_log2(ns);
 
+	/*
+	 * One register for the bound check and the index: else clang checks
+	 * a zero-extended copy, and 6.1's verifier does not carry that
+	 * bound over to the register that indexes slots[].
+	 */
+	asm volatile("" : "+r"(slot));
 	if (slot >= SHUNT_HIST_SLOTS)
 		slot = SHUNT_HIST_SLOTS - 1;
 	__sync_fetch_and_add(&h->slots[slot], 1);

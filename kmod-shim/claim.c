@@ -330,7 +330,8 @@ static int claim_cmd_sym(char **args, int nargs)
 		unsigned int max = c->max_syms ? c->max_syms * 2 : 64;
 		struct shunt_claim_sym *syms;
 
-		syms = kvrealloc(c->syms, max * sizeof(*syms), GFP_KERNEL);
+		syms = shunt_kvrealloc(c->syms, c->max_syms * sizeof(*syms),
+				       max * sizeof(*syms), GFP_KERNEL);
 		if (!syms)
 			return -ENOMEM;
 		c->syms = syms;

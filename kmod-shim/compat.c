@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Workarounds for kernel symbols a module cannot use on 6.12. Each one
- * names the missing export and why we need it. Nothing else in the shim
- * reaches into kernel internals.
+ * Workarounds for kernel symbols a module cannot use on the kernels
+ * shunt supports (Debian's 6.12 and 6.1). Each one names the missing
+ * export and why we need it; what differs between 6.1 and 6.12 (the
+ * kernel version and the reason each time) is here too, or in compat.h
+ * when it is a macro or an inline. Nothing else in the shim reaches into
+ * kernel internals.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -43,7 +46,7 @@ struct module *shunt_find_module(const char *name)
 	list_for_each_rcu(pos, &THIS_MODULE->list) {
 		struct module *mod = list_entry(pos, struct module, list);
 
-		if (!is_vmalloc_or_module_addr(mod))
+		if (!shunt_vmalloc_or_module_addr(mod))
 			continue;	/* the list head */
 		if (strcmp(mod->name, name))
 			continue;
@@ -245,6 +248,14 @@ static int compat_kernel_func(const char *patch_name, const char *name,
  * loader hands their addresses over in the claim of a patch module that
  * has such sections; they are verified once and kept for the life of
  * the shim: vmlinux code does not move. Under shunt_mutex.
+ *
+ * 6.1 has no clear_relocate_add() at all: it came with the fix that lets
+ * a livepatched module be unloaded and loaded again. There the kernel's
+ * own livepatch leaves a module object's relocations written when its
+ * target goes, and refuses the target when it comes back ("existing
+ * value is nonzero"). shunt does the same there and says so: the apply
+ * says it in one line, the target's return is refused naming the
+ * missing function (relocs.c).
  */
 static int (*compat_apply_relocate_add)(struct elf64_shdr *sechdrs,
 					const char *strtab,
@@ -265,17 +276,34 @@ int shunt_relocate_init(const char *patch_name, char *err, size_t errlen)
 	lockdep_assert_held(&shunt_mutex);
 	if (compat_apply_relocate_add && compat_clear_relocate_add)
 		return 0;
-	ret = compat_kernel_func(patch_name, SHUNT_SYM_APPLY_RELOCATE_ADD,
-				 &apply, err, errlen);
-	if (!ret)
+	if (!compat_apply_relocate_add) {
 		ret = compat_kernel_func(patch_name,
-					 SHUNT_SYM_CLEAR_RELOCATE_ADD, &clear,
+					 SHUNT_SYM_APPLY_RELOCATE_ADD, &apply,
 					 err, errlen);
+		if (ret)
+			return ret;
+		compat_apply_relocate_add = (void *)apply;
+	}
+	/* not in the kernel's symbols (6.1): the loader could not hand it */
+	if (shunt_claim_lookup_sym(patch_name, SHUNT_SYM_CLEAR_RELOCATE_ADD, 0,
+				   &clear, err, errlen)) {
+		pr_notice("'%s': this kernel has no clear_relocate_add(): the klp relocations of a module object stay written when its target goes, so that target cannot load again while the patch is applied (as with the kernel's livepatch here)\n",
+			  patch_name);
+		err[0] = '\0';
+		return 0;
+	}
+	ret = compat_kernel_func(patch_name, SHUNT_SYM_CLEAR_RELOCATE_ADD,
+				 &clear, err, errlen);
 	if (ret)
 		return ret;
-	compat_apply_relocate_add = (void *)apply;
 	compat_clear_relocate_add = (void *)clear;
 	return 0;
+}
+
+bool shunt_can_clear_relocs(void)
+{
+	lockdep_assert_held(&shunt_mutex);
+	return compat_clear_relocate_add;
 }
 
 int shunt_apply_relocate_add(Elf_Shdr *sechdrs, const char *strtab,
@@ -293,7 +321,7 @@ void shunt_clear_relocate_add(Elf_Shdr *sechdrs, const char *strtab,
 			      struct module *mod)
 {
 	lockdep_assert_held(&shunt_mutex);
-	if (!WARN_ON_ONCE(!compat_clear_relocate_add))
+	if (compat_clear_relocate_add)	/* else 6.1: see above */
 		compat_clear_relocate_add(sechdrs, strtab, symndx, relsec, mod);
 }
 

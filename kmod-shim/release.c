@@ -51,11 +51,7 @@ static int patch_module_in_use(struct shunt_patch *patch, char *blocked,
 			       size_t len)
 {
 	struct module *mod = patch->mod;
-	struct shunt_code_range text = {
-		.start = (unsigned long)mod->mem[MOD_TEXT].base,
-		.end = (unsigned long)mod->mem[MOD_TEXT].base +
-		       mod->mem[MOD_TEXT].size,
-	};
+	struct shunt_code_range text;
 	struct shunt_stack_check_all sc = {
 		.ranges = &text,
 		.nr_ranges = 1,
@@ -64,6 +60,7 @@ static int patch_module_in_use(struct shunt_patch *patch, char *blocked,
 	unsigned int running;
 	int ret;
 
+	shunt_module_text(mod, &text.start, &text.end);
 	ret = shunt_stack_check_blocked(&text, 1, &sc.blockers, &running);
 	if (!ret && running)
 		ret = shunt_stack_check_all(&sc);

@@ -362,6 +362,12 @@ int shunt_object_write_relocs(struct shunt_object *obj, char *err,
 	if (shunt_object_is_vmlinux(obj) || obj->dynamic || obj->relocs ||
 	    !info)
 		return 0;
+	if (obj->relocs_stale) {
+		snprintf(err, errlen,
+			 "the klp relocations for the last '%s' are still written, and this kernel has no clear_relocate_add() to clear them: revert the patch before loading '%s' again",
+			 obj->name, obj->name);
+		return -EBUSY;
+	}
 	relocs_for_each_sec(info, obj->name, i)
 		nr += info->sechdrs[i].sh_size / sizeof(Elf_Rela);
 	if (!nr)
@@ -386,6 +392,7 @@ int shunt_object_write_relocs(struct shunt_object *obj, char *err,
 		ret = relocs_write_sec(obj, i, &cur);
 		if (ret) {
 			relocs_clear_until(obj, i);
+			obj->relocs_stale = !shunt_can_clear_relocs();
 			snprintf(err, errlen,
 				 "klp relocation section %s (object '%s'): the kernel could not write it: %d",
 				 relocs_sec_name(info, i), obj->name, ret);
@@ -407,4 +414,5 @@ void shunt_object_clear_relocs(struct shunt_object *obj)
 		return;
 	relocs_clear_until(obj, U32_MAX);
 	obj->relocs = false;
+	obj->relocs_stale = !shunt_can_clear_relocs();
 }

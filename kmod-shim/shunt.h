@@ -36,6 +36,7 @@
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "shunt_abi.h"
 
 enum shunt_redirect {
@@ -191,6 +192,8 @@ struct shunt_func {
  * @dyn_desc:	the klp_object a dynamic object pretends to be
  * @patched:	its functions are on the redirection stacks; core.c
  * @relocs:	its klp relocation sections are written; relocs.c
+ * @relocs_stale: they stay written for a target that went, on a kernel
+ *		that cannot clear them (compat.c); relocs.c
  * @pre_patch_done: pre_patch ran and succeeded; callbacks.h
  *
  * All fields but the read-only ones are written under shunt_mutex.
@@ -208,6 +211,7 @@ struct shunt_object {
 	struct klp_object dyn_desc;
 	bool patched;
 	bool relocs;
+	bool relocs_stale;
 	bool pre_patch_done;
 };
 
@@ -335,6 +339,7 @@ int shunt_relocs_prepare(struct shunt_patch *patch, char *err, size_t errlen);
 int shunt_object_write_relocs(struct shunt_object *obj, char *err,
 			      size_t errlen);
 void shunt_object_clear_relocs(struct shunt_object *obj);
+bool shunt_can_clear_relocs(void);
 
 /* symbols.c: where an object's functions are */
 int shunt_object_resolve(struct shunt_object *obj, struct module *mod,

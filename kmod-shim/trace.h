@@ -11,6 +11,8 @@
 
 #include <linux/tracepoint.h>
 
+#include "compat.h"
+
 DECLARE_EVENT_CLASS(shunt_patch_event,
 	TP_PROTO(const char *patch, const char *consistency,
 		 const char *redirect),
@@ -21,9 +23,9 @@ DECLARE_EVENT_CLASS(shunt_patch_event,
 		__string(redirect, redirect)
 	),
 	TP_fast_assign(
-		__assign_str(patch);
-		__assign_str(consistency);
-		__assign_str(redirect);
+		shunt_assign_str(patch);
+		shunt_assign_str(consistency);
+		shunt_assign_str(redirect);
 	),
 	TP_printk("patch=%s consistency=%s redirect=%s", __get_str(patch),
 		  __get_str(consistency), __get_str(redirect))
@@ -49,7 +51,7 @@ DECLARE_EVENT_CLASS(shunt_patch_result,
 		__field(int, ret)
 	),
 	TP_fast_assign(
-		__assign_str(patch);
+		shunt_assign_str(patch);
 		__entry->ret = ret;
 	),
 	TP_printk("patch=%s ret=%d", __get_str(patch), __entry->ret)
@@ -76,9 +78,9 @@ DECLARE_EVENT_CLASS(shunt_func_event,
 		__field(unsigned long, addr)
 	),
 	TP_fast_assign(
-		__assign_str(patch);
-		__assign_str(func);
-		__assign_str(object);
+		shunt_assign_str(patch);
+		shunt_assign_str(func);
+		shunt_assign_str(object);
 		__entry->addr = addr;
 	),
 	TP_printk("patch=%s object=%s func=%s", __get_str(patch),
@@ -109,8 +111,8 @@ TRACE_EVENT(shunt_transition_start,
 		__field(unsigned int, tasks)
 	),
 	TP_fast_assign(
-		__assign_str(patch);
-		__assign_str(model);
+		shunt_assign_str(patch);
+		shunt_assign_str(model);
 		__entry->target = target;
 		__entry->tasks = tasks;
 	),
@@ -152,7 +154,7 @@ TRACE_EVENT(shunt_transition_end,
 		__field(u64, duration)
 	),
 	TP_fast_assign(
-		__assign_str(patch);
+		shunt_assign_str(patch);
 		__entry->target = target;
 		__entry->result = result;
 		__entry->duration = duration;
@@ -176,7 +178,7 @@ TRACE_EVENT(shunt_stop_machine,
 		__field(int, ret)
 	),
 	TP_fast_assign(
-		__assign_str(patch);
+		shunt_assign_str(patch);
 		__entry->duration = duration;
 		__entry->tasks = tasks;
 		__entry->ret = ret;

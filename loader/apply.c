@@ -477,12 +477,38 @@ enum apply_metrics {
 	METRICS_FATAL,		/* --strict, and they could not be attached */
 };
 
+/*
+ * On 6.1 BPF metrics on a function shunt redirects are not safe: with a
+ * BPF trampoline (fentry/fexit) and shunt's IPMODIFY ftrace_ops on one
+ * function, ftrace's list function meets an ops without a handler
+ * ("WARNING ... kernel/trace/ftrace.c ... arch_ftrace_ops_list_func"),
+ * skips the redirection, and taking the probes down warns and has locked
+ * up the VM. 6.12 is fine. There apply goes without metrics, and says so.
+ */
+static bool metrics_safe_here(void)
+{
+	struct utsname uts;
+	int major = 0, minor = 0;
+
+	if (uname(&uts) || sscanf(uts.release, "%d.%d", &major, &minor) != 2)
+		return true;
+	return major > 6 || (major == 6 && minor >= 12);
+}
+
 /* The transition's tracepoints, before the module starts it. */
 static enum apply_metrics begin_metrics(const char *name,
 					const struct apply_opts *o)
 {
 	if (o->no_metrics)
 		return METRICS_OFF;
+	if (!metrics_safe_here()) {
+		printf("shunt: %s: no BPF metrics on this kernel: its ftrace cannot share a function between BPF probes and an IPMODIFY ftrace_ops (6.1; 6.12 can)\n",
+		       name);
+		fflush(stdout);
+		if (o->metrics.strict)
+			return METRICS_FATAL;
+		return METRICS_OFF;
+	}
 	if (!metrics_begin(name))
 		return METRICS_ON;
 	if (o->metrics.strict) {
@@ -555,6 +581,12 @@ static int build_claim(const char *file, const struct modfile *mf,
 		fprintf(stderr, "shunt: /proc/kallsyms: cannot read kernel symbol addresses (kernel.kptr_restrict?)\n");
 		return -1;
 	}
+	/* 6.1 has no clear_relocate_add(): say what that costs (compat.c) */
+	if (modfile_has_module_klp_relocs(mf) &&
+	    !memmem(claim->buf, claim->len, " " SHUNT_SYM_CLEAR_RELOCATE_ADD " ",
+		    strlen(SHUNT_SYM_CLEAR_RELOCATE_ADD) + 2))
+		fprintf(stderr, "shunt: %s: this kernel has no clear_relocate_add(): a target module of its module objects that goes while it is applied cannot load again until it is reverted\n",
+			mf->info.name);
 	return 0;
 }
 

@@ -6,8 +6,13 @@
 # dkms, debhelper, dh-dkms, lintian: make deb and its checks (tests/package);
 # systemd: systemd-analyze verify of shunt.service (no init change: the
 # package only brings the tools here); liblzma-dev: DKMS's shunt.ko.xz.
+# The two kernels the VM boots (scripts/kernel-env.sh, KERNEL=6.12|6.1):
+# Debian's 6.12 and bookworm's default 6.1, whose metapackages
+# linux-image-amd64 and linux-headers-amd64 pull in the current 6.1.0-N
+# image and headers of the archive.
 set -eu
 pkgs="linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
+linux-image-amd64 linux-headers-amd64
 qemu-system-x86 busybox-static cpio libbpf-dev bpftool clang llvm
 libclang-rt-14-dev libelf-dev zlib1g-dev liblzma-dev dwarves make gcc python3
 dkms debhelper dh-dkms lintian systemd man-db bash-completion dpkg-dev xz-utils"

@@ -42,11 +42,33 @@ for backend in klp shunt; do
 		say "--- $backend: target unloaded while patched and loaded again ($round)"
 		rmmod $T || fail "$backend: rmmod $T while patched ($round)"
 		assert_eq "$(cat $(sysdir $P)/$T/patched)" 0 "$backend: object unpatched when the target went ($round)"
+		if on_kernel 6.1; then
+			# 6.1 has no clear_relocate_add(): the relocations stay
+			# written and the target is refused until the patch goes,
+			# by the kernel's livepatch and by shunt alike
+			say "6.1: no clear_relocate_add(): the target cannot load again while patched"
+			klog_mark
+			load_module $T 2>/dev/null && fail "$backend: insmod $T again succeeded on 6.1"
+			module_loaded $T && fail "$backend: $T loaded"
+			if [ $backend = shunt ]; then
+				dmesg | grep -q "'$P': this kernel has no clear_relocate_add()" ||
+					fail "shunt: 6.1: the apply did not say that the relocations cannot be cleared"
+				say "ok: shunt: 6.1: the apply said the relocations cannot be cleared"
+				assert_klog_since "'$P': the klp relocations for the last '$T' are still written, and this kernel has no clear_relocate_add\\(\\) to clear them.*refusing to load module '$T'" \
+					"shunt: 6.1: target refused, the missing function named"
+			else
+				assert_klog_since "existing value is nonzero" "klp: 6.1: relocation not cleared"
+				assert_klog_since "refusing to load module '$T'" "klp: 6.1: target refused"
+			fi
+			backend_revert $P
+			load_module $T || fail "$backend: insmod $T once the patch is gone (6.1)"
+			break
+		fi
 		load_module $T || fail "$backend: insmod $T again ($round)"
 		assert_eq "$(head -n 1 /proc/$T)" "$(patched_value 1)" \
 			"$backend: relocations rewritten for the new target ($round)"
 	done
-	backend_revert $P
+	on_kernel 6.1 || backend_revert $P
 	assert_eq "$(cat /proc/cmdline)" "$orig" "$backend: /proc/cmdline original after revert"
 	assert_eq "$(head -n 1 /proc/$T)" "value: original" "$backend: target original after revert"
 	rmmod $T || fail "$backend: rmmod $T after revert"

@@ -12,6 +12,19 @@ fail() {
 	exit 1
 }
 
+# skip REASON: the case cannot run on this kernel (say which facility it
+# lacks); run-suite.sh prints "ok N - NAME # SKIP REASON".
+SKIP_REASON=/tmp/skip-reason
+SKIP_STATUS=77
+skip() {
+	echo "$*" > "$SKIP_REASON"
+	exit "$SKIP_STATUS"
+}
+
+# The kernel the VM boots, as KERNEL= names it: 6.12 or 6.1.
+SHUNT_KERNEL=$(cat /run/kernel 2>/dev/null || echo 6.12)
+on_kernel() { [ "$SHUNT_KERNEL" = "$1" ]; }
+
 # assert_eq ACTUAL EXPECTED WHAT
 assert_eq() {
 	[ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"

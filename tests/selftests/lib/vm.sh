@@ -7,8 +7,6 @@
 # script prints and is streamed to stdout.
 
 VM_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
-VM_BUILD=${SHUNT_BUILD:-$VM_TOP/build}
-VM_DIR=$VM_BUILD/vm
 VM_EXIT_MARK='@@SHUNT-VM-EXIT'
 
 vm_die() {
@@ -16,11 +14,14 @@ vm_die() {
 	exit 1
 }
 
+# The kernel the VM boots ($KERNEL: 6.12 or 6.1, scripts/kernel-env.sh),
+# and VM_BUILD, where everything built for it is (build/<release>/).
 vm_kernel_env() {
 	local env
 	env=$("$VM_TOP/scripts/kernel-env.sh") || exit 1
 	eval "$env"
 	[ -r "$VM_KERNEL" ] || vm_die "kernel image $VM_KERNEL not readable; run 'make deps'"
+	VM_DIR=$VM_BUILD/vm
 }
 
 # Copy a dynamically linked program with the libraries ldd names.
@@ -43,17 +44,18 @@ vm_stage() {
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$VM_TOP/tests/selftests/guest/init" "$root/init"
 	vm_copy_prog "$(command -v bpftool)" "$root" /usr/sbin/bpftool
-	[ -x "$VM_BUILD/shunt" ] || vm_die "$VM_BUILD/shunt missing; run 'make'"
+	[ -x "$VM_BUILD/shunt" ] || vm_die "$VM_BUILD/shunt missing; run 'make KERNEL=$VM_KVER'"
 	cp "$VM_BUILD/shunt" "$root/shunt/bin/"
 	for f in kill-at-syscall uring-read; do	# test tools
 		if [ -x "$VM_BUILD/tools/$f" ]; then
 			cp "$VM_BUILD/tools/$f" "$root/shunt/bin/"
 		fi
 	done
-	[ -f "$VM_TOP/kmod-shim/shunt.ko" ] || vm_die "kmod-shim/shunt.ko missing; run 'make'"
-	cp "$VM_TOP/kmod-shim/shunt.ko" "$root/shunt/"
+	[ -f "$VM_BUILD/kmod-shim/shunt.ko" ] ||
+		vm_die "$VM_BUILD/kmod-shim/shunt.ko missing; run 'make KERNEL=$VM_KVER'"
+	cp "$VM_BUILD/kmod-shim/shunt.ko" "$root/shunt/"
 	ln -s ../shunt.ko "$root/shunt/bin/shunt.ko"	# the loader looks beside itself
-	for f in "$VM_TOP"/samples/*.ko "$VM_TOP"/tests/selftests/modules/*.ko \
+	for f in "$VM_BUILD"/samples/*.ko "$VM_BUILD"/modules/*.ko \
 		"$VM_BUILD"/testdata/*.ko; do
 		[ -f "$f" ] && cp "$f" "$root/shunt/modules/"
 	done
@@ -67,6 +69,7 @@ vm_stage() {
 		vm_copy_prog "$VM_BUILD/pkgroot/usr/sbin/shunt" "$root" /shunt/pkgroot/usr/sbin/shunt
 	fi
 	cp "$script" "$root/run/script"
+	echo "$VM_KVER" > "$root/run/kernel"	# KERNEL, for the guest's skips
 	for f in "$@"; do
 		[ -e "$f" ] || vm_die "extra file $f does not exist"
 		cp -r "$f" "$root/extra/"
