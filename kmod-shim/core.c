@@ -96,6 +96,10 @@ int shunt_object_patch(struct shunt_object *obj, bool transition,
 		if (ret)
 			return ret;	/* the caller unpatches what got pushed */
 	}
+	/* one ftrace_ops for all of the object's new functions */
+	ret = shunt_redirect_commit(err, errlen);
+	if (ret)
+		return ret;
 	obj->patched = true;
 	return 0;
 }

@@ -143,6 +143,8 @@ struct shunt_ops;
  *		written by symbols.c under shunt_mutex
  * @old_size:	its size
  * @new_size:	the replacement's size
+ * @new_addr:	lock-free: where the handler sends calls, 0 for a nop;
+ *		set by redirect.c before the entry goes on a stack
  * @sympos:	as shown in sysfs, >= 1; set when built
  * @ops:	the redirection it is stacked on, NULL when off every stack;
  *		written by redirect.c under shunt_mutex
@@ -165,6 +167,7 @@ struct shunt_func {
 	unsigned long old_addr;
 	unsigned long old_size;
 	unsigned long new_size;
+	unsigned long new_addr;
 	unsigned long sympos;
 	struct shunt_ops *ops;
 	struct list_head node;
@@ -360,6 +363,7 @@ void shunt_module_exit(void);
 /* redirect.c: one ftrace_ops (or kprobe) per patched function */
 int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 			char *err, size_t errlen);
+int shunt_redirect_commit(char *err, size_t errlen);
 void shunt_redirect_pop(struct shunt_func *func);
 void shunt_redirect_sync(void);
 unsigned long shunt_redirect_body(unsigned long addr);
