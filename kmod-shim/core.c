@@ -203,8 +203,11 @@ static void patch_set_transition(struct shunt_patch *patch, bool on)
 	smp_wmb();
 	shunt_for_each_object(patch, obj)
 		shunt_for_each_func(obj, func)
-			if (func->ops && !func->immediate)
+			if (func->ops && !func->immediate) {
 				WRITE_ONCE(func->transition, on);
+				/* direct calls: the trampoline asks too */
+				shunt_redirect_refresh(func);
+			}
 }
 
 static void patch_post_patch(struct shunt_patch *patch)

@@ -32,6 +32,7 @@
 #include <linux/slab.h>
 #include <linux/trace_recursion.h>
 
+#include "direct.h"
 #include "shunt.h"
 #include "trace.h"
 #include "transition.h"
@@ -39,8 +40,10 @@
 /* one registered ftrace_ops shared by the functions of one batch */
 struct shunt_group {
 	struct ftrace_ops fops;
+	bool direct;			/* a direct ops: shunt_direct_tramp */
 	unsigned int nr;		/* addresses in the filter */
-	unsigned int nr_going;		/* queued for removal */
+	unsigned int nr_going;		/* empty: queued, or idle (direct) */
+	struct list_head members;	/* its shunt_ops */
 	struct list_head node;		/* in shunt_groups */
 };
 
@@ -56,9 +59,42 @@ struct shunt_ops {
 	struct list_head func_stack;	/* shunt_func, newest first, RCU */
 	enum shunt_redirect how;
 	struct shunt_group *group;	/* ftrace; NULL until armed */
+	struct list_head gnode;		/* in group->members */
 	struct shunt_kprobe *kp;	/* kprobe */
 	struct list_head batch;		/* being armed, or queued to go */
+	int dslot;			/* in shunt_direct_tab, or -1 */
 };
+
+/*
+ * Direct calls (direct.S). Sites stay in the table once entered (a
+ * function patched again gets its old slot back), so the trampoline
+ * never reads freed memory; at most 3/4 of it is used, so a probe
+ * always ends. Beyond that, functions get the ftrace_ops handler.
+ */
+struct shunt_direct_ent shunt_direct_tab[1 << SHUNT_DIRECT_BITS] __aligned(64);
+static unsigned int shunt_direct_used;
+
+static int shunt_direct_slot(unsigned long site)
+{
+	unsigned int mask = (1 << SHUNT_DIRECT_BITS) - 1;
+	unsigned int i = (site * SHUNT_DIRECT_GOLDEN) >>
+			 (64 - SHUNT_DIRECT_BITS);
+
+	for (;; i = (i + 1) & mask) {
+		if (shunt_direct_tab[i].site == site)
+			return i;
+		if (!shunt_direct_tab[i].site)
+			break;
+	}
+	if (shunt_direct_used >= (3 << SHUNT_DIRECT_BITS) / 4)
+		return -1;
+	shunt_direct_used++;
+	WRITE_ONCE(shunt_direct_tab[i].target, 0);
+	/* the target before the site: pairs with the address dependency */
+	smp_wmb();
+	WRITE_ONCE(shunt_direct_tab[i].site, site);
+	return i;
+}
 
 #define SHUNT_OPS_HASH_BITS	12
 static DEFINE_HASHTABLE(shunt_ops_hash, SHUNT_OPS_HASH_BITS);
@@ -113,6 +149,36 @@ shunt_ops_target_trans(struct shunt_ops *ops, struct shunt_func *func)
 }
 
 /* where a call to ops' function goes: 0 for the original */
+static __always_inline unsigned long shunt_ops_target(struct shunt_ops *ops);
+
+/*
+ * Tell the trampoline where ops' function goes now: the top entry's
+ * replacement, the original, or "ask" while the top entry is in
+ * transition. A task that read the old value in the trampoline cannot
+ * be switched before it leaves it (its stack is unreliable there).
+ */
+static void shunt_ops_publish(struct shunt_ops *ops)
+{
+	struct shunt_func *top;
+	unsigned long target = 0;
+
+	if (ops->dslot < 0)
+		return;
+	top = list_first_entry_or_null(&ops->func_stack, struct shunt_func,
+				       stack_node);
+	if (top)
+		target = top->transition ? SHUNT_DIRECT_SLOW : top->new_addr;
+	WRITE_ONCE(shunt_direct_tab[ops->dslot].target, target);
+}
+
+/* func's transition flag changed (core.c) */
+void shunt_redirect_refresh(struct shunt_func *func)
+{
+	lockdep_assert_held(&shunt_mutex);
+	if (func->ops)
+		shunt_ops_publish(func->ops);
+}
+
 static __always_inline unsigned long shunt_ops_target(struct shunt_ops *ops)
 {
 	struct shunt_func *func;
@@ -148,6 +214,20 @@ static void notrace shunt_ftrace_handler(unsigned long ip,
 			ftrace_regs_set_instruction_pointer(fregs, target);
 	}
 	preempt_enable_notrace();
+}
+
+/* direct.S during a transition: the same answer as the handler's */
+unsigned long notrace shunt_direct_slow(unsigned long site)
+{
+	struct shunt_ops *ops;
+	unsigned long target = 0;
+
+	preempt_disable_notrace();
+	ops = shunt_ops_lookup(site);
+	if (likely(ops))
+		target = shunt_ops_target(ops);
+	preempt_enable_notrace();
+	return target;
 }
 
 /* kprobe handlers run with preemption disabled: the RCU read side */
@@ -186,12 +266,23 @@ static const char *shunt_ops_name(struct shunt_ops *ops)
 				stack_node)->desc->old_name;
 }
 
-static struct shunt_group *shunt_group_alloc(void)
+static struct shunt_group *shunt_group_alloc(bool direct)
 {
 	struct shunt_group *g = kzalloc(sizeof(*g), GFP_KERNEL);
 
 	if (!g)
 		return NULL;
+	INIT_LIST_HEAD(&g->members);
+	g->direct = direct;
+	if (direct) {
+		/*
+		 * No ops_func: ftrace refuses an IPMODIFY user (the kernel's
+		 * livepatch, a kprobe with a post_handler) and another direct
+		 * one (a BPF trampoline) on these functions, -EBUSY.
+		 */
+		g->fops.flags = FTRACE_OPS_FL_PERMANENT;
+		return g;
+	}
 	g->fops.func = shunt_ftrace_handler;
 	g->fops.flags = FTRACE_OPS_FL_IPMODIFY |
 #ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
@@ -212,7 +303,8 @@ static void shunt_group_free(struct shunt_group *g)
  * Only the filter of an unregistered ops is changed here.
  */
 static int shunt_group_arm(struct list_head *list, unsigned int n,
-			   struct shunt_group **gp, char *err, size_t errlen)
+			   bool direct, struct shunt_group **gp,
+			   char *err, size_t errlen)
 {
 	struct shunt_group *g;
 	struct shunt_ops *ops;
@@ -220,7 +312,7 @@ static int shunt_group_arm(struct list_head *list, unsigned int n,
 	unsigned int i = 0;
 	int ret;
 
-	g = shunt_group_alloc();
+	g = shunt_group_alloc(direct);
 	ips = kvmalloc_array(n, sizeof(*ips), GFP_KERNEL);
 	if (!g || !ips) {
 		kfree(g);
@@ -244,7 +336,11 @@ static int shunt_group_arm(struct list_head *list, unsigned int n,
 		shunt_group_free(g);
 		return ret;
 	}
-	ret = register_ftrace_function(&g->fops);
+	if (direct)
+		ret = register_ftrace_direct(&g->fops,
+					     (unsigned long)shunt_direct_tramp);
+	else
+		ret = register_ftrace_function(&g->fops);
 	if (ret) {
 		shunt_group_free(g);
 		return ret;
@@ -254,46 +350,95 @@ static int shunt_group_arm(struct list_head *list, unsigned int n,
 	return 0;
 }
 
+static void shunt_group_add(struct shunt_group *g, struct shunt_ops *ops)
+{
+	ops->group = g;
+	list_add_tail(&ops->gnode, &g->members);
+	list_del_init(&ops->batch);
+}
+
 /*
- * Arm the new ftrace functions of the batch with one ftrace_ops. When
- * that fails (someone else's IPMODIFY on one of them), arm them one by
- * one to name the function that fails; the slow way, on errors only.
+ * Arm one function alone: by direct call if it may, else (or when a BPF
+ * trampoline holds the site: it shares with an IPMODIFY ops, not with
+ * another direct one) with the handler.
  */
-static int shunt_redirect_arm_batch(char *err, size_t errlen)
+static int shunt_ops_arm_one(struct shunt_ops *ops, char *err, size_t errlen)
+{
+	struct shunt_group *g;
+	LIST_HEAD(one);
+	int ret = -EBUSY;
+
+	list_move(&ops->batch, &one);
+	if (ops->dslot >= 0) {
+		ret = shunt_group_arm(&one, 1, true, &g, err, errlen);
+		if (ret)
+			ops->dslot = -1;
+	}
+	if (ret == -EBUSY)
+		ret = shunt_group_arm(&one, 1, false, &g, err, errlen);
+	list_move(&ops->batch, &shunt_ops_arming);
+	if (ret)
+		return ret;
+	list_add(&g->node, &shunt_groups);
+	shunt_group_add(g, ops);
+	return 0;
+}
+
+/*
+ * Arm the new ftrace functions of the batch: one direct ops for those
+ * that take direct calls, one ftrace_ops for the others. When that
+ * fails (someone else's IPMODIFY or direct ops on one of them), arm them
+ * one by one, to name the function that fails; the slow way, on errors
+ * only.
+ */
+static int shunt_arm_some(bool direct, char *err, size_t errlen)
 {
 	struct shunt_ops *ops, *tmp;
 	struct shunt_group *g;
 	unsigned int n = 0;
+	LIST_HEAD(list);
 	int ret;
 
-	list_for_each_entry(ops, &shunt_ops_arming, batch)
-		n++;
+	list_for_each_entry_safe(ops, tmp, &shunt_ops_arming, batch)
+		if ((ops->dslot >= 0) == direct) {
+			list_move_tail(&ops->batch, &list);
+			n++;
+		}
 	if (!n)
 		return 0;
-	ret = shunt_group_arm(&shunt_ops_arming, n, &g, err, errlen);
-	if (ret == -EBUSY && n > 1) {
-		list_for_each_entry_safe(ops, tmp, &shunt_ops_arming, batch) {
-			LIST_HEAD(one);
-
-			list_move(&ops->batch, &one);
-			ret = shunt_group_arm(&one, 1, &g, err, errlen);
-			list_move(&ops->batch, &shunt_ops_arming);
-			if (ret)
-				break;
-			list_add(&g->node, &shunt_groups);
-			ops->group = g;
-			list_del_init(&ops->batch);
-		}
-		if (!ret)
-			return 0;
-	} else if (!ret) {
+	ret = shunt_group_arm(&list, n, direct, &g, err, errlen);
+	if (!ret) {
 		list_add(&g->node, &shunt_groups);
-		list_for_each_entry_safe(ops, tmp, &shunt_ops_arming, batch) {
-			ops->group = g;
-			list_del_init(&ops->batch);
-		}
+		list_for_each_entry_safe(ops, tmp, &list, batch)
+			shunt_group_add(g, ops);
 		return 0;
 	}
+	list_splice(&list, &shunt_ops_arming);
+	if (ret != -EBUSY)
+		return ret;
+	list_for_each_entry_safe(ops, tmp, &shunt_ops_arming, batch) {
+		if ((ops->dslot >= 0) != direct)
+			continue;
+		ret = shunt_ops_arm_one(ops, err, errlen);
+		if (ret) {
+			/* the failing one first, for the message */
+			list_move(&ops->batch, &shunt_ops_arming);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int shunt_redirect_arm_batch(char *err, size_t errlen)
+{
+	struct shunt_ops *ops, *tmp;
+	int ret;
+
+	ret = shunt_arm_some(true, err, errlen);
+	if (!ret)
+		ret = shunt_arm_some(false, err, errlen);
+	if (!ret)
+		return 0;
 	if (ret == -EBUSY || !err[0])
 		shunt_arm_error(err, errlen, shunt_ops_name(list_first_entry(
 			&shunt_ops_arming, struct shunt_ops, batch)),
@@ -369,6 +514,7 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 			ops->group->nr_going--;
 		}
 		list_add_rcu(&func->stack_node, &ops->func_stack);
+		shunt_ops_publish(ops);
 		func->ops = ops;
 		trace_shunt_func_redirect(func->obj->patch->mod->name, name,
 					  func->old_addr, func->obj->name);
@@ -383,8 +529,10 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 	ops->addr = func->old_addr;
 	ops->site = site;
 	ops->how = how;
+	ops->dslot = -1;
 	INIT_LIST_HEAD(&ops->func_stack);
 	INIT_LIST_HEAD(&ops->batch);
+	INIT_LIST_HEAD(&ops->gnode);
 	/* on the stack before arming: the handler never sees it empty */
 	list_add_rcu(&func->stack_node, &ops->func_stack);
 
@@ -395,6 +543,9 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 			return ret;
 		}
 	} else {
+		if (!func->obj->patch->opts.no_direct)
+			ops->dslot = shunt_direct_slot(site);
+		shunt_ops_publish(ops);
 		list_add_tail(&ops->batch, &shunt_ops_arming);
 	}
 	hash_add_rcu(shunt_ops_hash, &ops->hnode, ops->site);
@@ -432,6 +583,7 @@ void shunt_redirect_pop(struct shunt_func *func)
 				 func->obj->name);
 	func->ops = NULL;
 	list_del_rcu(&func->stack_node);
+	shunt_ops_publish(ops);
 	if (!list_empty(&ops->func_stack))
 		return;
 	if (ops->how == SHUNT_REDIRECT_KPROBE_ID) {
@@ -453,11 +605,37 @@ void shunt_redirect_pop(struct shunt_func *func)
 	}
 }
 
-/* Take the queued functions off their groups: one update per group. */
-static void shunt_redirect_flush(void)
+/* Unregister a group none of whose functions has an entry left. */
+static void shunt_group_drop(struct shunt_group *g, struct list_head *going)
+{
+	struct shunt_ops *ops, *tmp;
+
+	if (g->direct)
+		unregister_ftrace_direct(&g->fops,
+					 (unsigned long)shunt_direct_tramp,
+					 false);
+	else
+		unregister_ftrace_function(&g->fops);
+	list_for_each_entry_safe(ops, tmp, &g->members, gnode) {
+		list_del_init(&ops->gnode);
+		ops->group = NULL;
+		hash_del_rcu(&ops->hnode);
+		list_move_tail(&ops->batch, going);
+	}
+	list_del(&g->node);
+	shunt_group_free(g);
+}
+
+/*
+ * Take the queued functions off their groups: one update per group. A
+ * direct ops cannot lose addresses on 6.12 while registered: its empty
+ * functions stay in it, calls going to the original, until the whole
+ * group is empty.
+ */
+static void shunt_redirect_flush(struct list_head *going)
 {
 	struct shunt_group *g, *gtmp;
-	struct shunt_ops *ops;
+	struct shunt_ops *ops, *tmp;
 	unsigned long *ips;
 	unsigned int n;
 
@@ -466,11 +644,11 @@ static void shunt_redirect_flush(void)
 			continue;
 		if (g->nr_going == g->nr) {
 			/* an empty filter would mean every function */
-			unregister_ftrace_function(&g->fops);
-			list_del(&g->node);
-			shunt_group_free(g);
+			shunt_group_drop(g, going);
 			continue;
 		}
+		if (g->direct)
+			continue;
 		ips = kvmalloc_array(g->nr_going, sizeof(*ips), GFP_KERNEL);
 		n = 0;
 		list_for_each_entry(ops, &shunt_ops_going, batch) {
@@ -488,10 +666,17 @@ static void shunt_redirect_flush(void)
 		g->nr -= g->nr_going;
 		g->nr_going = 0;
 	}
-	/* unlinked now; freed after the grace periods below */
-	list_for_each_entry(ops, &shunt_ops_going, batch) {
-		ops->group = NULL;
+	list_for_each_entry_safe(ops, tmp, &shunt_ops_going, batch) {
+		if (ops->group && ops->group->direct) {
+			list_del_init(&ops->batch);	/* idle in its group */
+			continue;
+		}
+		if (ops->group) {
+			list_del_init(&ops->gnode);
+			ops->group = NULL;
+		}
 		hash_del_rcu(&ops->hnode);
+		list_move_tail(&ops->batch, going);
 	}
 }
 
@@ -507,8 +692,7 @@ void shunt_redirect_sync(void)
 	LIST_HEAD(going);
 
 	lockdep_assert_held(&shunt_mutex);
-	shunt_redirect_flush();
-	list_splice_init(&shunt_ops_going, &going);
+	shunt_redirect_flush(&going);
 	synchronize_rcu();
 	synchronize_rcu_tasks_rude();
 	list_for_each_entry_safe(ops, tmp, &going, batch)

@@ -113,6 +113,7 @@ struct shunt_options {
 	int replace;		/* -1: as klp_patch.replace says */
 	unsigned int stop_retries;	/* stop-machine attempts after the first */
 	bool park_kthreads;	/* park hotplug kthreads that block (park.c) */
+	bool no_direct;		/* ftrace: keep the ftrace_ops handler */
 	char immediate_funcs[256];	/* ",f1,f2," switch at once for all */
 };
 
@@ -366,6 +367,7 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 int shunt_redirect_commit(char *err, size_t errlen);
 void shunt_redirect_pop(struct shunt_func *func);
 void shunt_redirect_sync(void);
+void shunt_redirect_refresh(struct shunt_func *func);
 unsigned long shunt_redirect_body(unsigned long addr);
 struct shunt_func *shunt_redirect_top(struct shunt_func *func);
 void shunt_redirect_below(struct shunt_func *func,

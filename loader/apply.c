@@ -604,6 +604,12 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		fprintf(stderr, "shunt: %s: module %s is already loaded\n", file, name);
 		goto out;
 	}
+	/*
+	 * fentry/fexit on vmlinux's originals is a BPF trampoline, a direct
+	 * ftrace user: it can share a function with an IPMODIFY ftrace_ops,
+	 * not with the shim's direct call. Keep the ftrace_ops then.
+	 */
+	o->claim.no_direct = !o->no_metrics && !o->metrics.kprobe;
 	if (build_claim(file, &mf, &o->claim, &claim))
 		goto out;
 	if (apply_signal) {
