@@ -37,13 +37,12 @@
  *         <function,sympos>/     sympos 1 when klp_func.old_sympos is 0
  *             new_func  r   the replacement, as %ps prints it
  *             immediate r   1: switches for every task at once
- *             old_addr  r   (root) the original's address; 0 while its
- *                           module is not loaded
- *             old_size  r   (root) its size
- *             old_body  r   (root) its first instruction past the ftrace
- *                           call: only the original body runs there
- *             new_addr  r   (root) the replacement's address (0: no-op)
- *             new_size  r   (root) its size
+ *             addrs     r   (root) "KEY VALUE" lines: old_addr, the
+ *                           original's address (0 while its module is
+ *                           not loaded); old_size; old_body, its first
+ *                           instruction past the ftrace call (only the
+ *                           original body runs there); new_addr, the
+ *                           replacement's address (0: no-op); new_size
  *
  * Claiming a patch module: before init_module(), the loader writes lines
  * to /sys/kernel/shunt/claim (each write holds whole lines, < 4096 bytes):

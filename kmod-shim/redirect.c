@@ -31,11 +31,23 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/trace_recursion.h>
+#include <linux/version.h>
 
 #include "direct.h"
 #include "shunt.h"
 #include "trace.h"
 #include "transition.h"
+
+/* ops-based direct calls: the _multi functions before 6.6 */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define shunt_register_direct(ops, addr) register_ftrace_direct_multi(ops, addr)
+#define shunt_unregister_direct(ops, addr) \
+	unregister_ftrace_direct_multi(ops, addr)
+#else
+#define shunt_register_direct(ops, addr) register_ftrace_direct(ops, addr)
+#define shunt_unregister_direct(ops, addr) \
+	unregister_ftrace_direct(ops, addr, false)
+#endif
 
 /* one registered ftrace_ops shared by the functions of one batch */
 struct shunt_group {
@@ -337,8 +349,8 @@ static int shunt_group_arm(struct list_head *list, unsigned int n,
 		return ret;
 	}
 	if (direct)
-		ret = register_ftrace_direct(&g->fops,
-					     (unsigned long)shunt_direct_tramp);
+		ret = shunt_register_direct(&g->fops,
+					    (unsigned long)shunt_direct_tramp);
 	else
 		ret = register_ftrace_function(&g->fops);
 	if (ret) {
@@ -611,9 +623,8 @@ static void shunt_group_drop(struct shunt_group *g, struct list_head *going)
 	struct shunt_ops *ops, *tmp;
 
 	if (g->direct)
-		unregister_ftrace_direct(&g->fops,
-					 (unsigned long)shunt_direct_tramp,
-					 false);
+		shunt_unregister_direct(&g->fops,
+					(unsigned long)shunt_direct_tramp);
 	else
 		unregister_ftrace_function(&g->fops);
 	list_for_each_entry_safe(ops, tmp, &g->members, gnode) {

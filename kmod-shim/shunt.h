@@ -160,7 +160,7 @@ struct shunt_ops;
  * @nop:	atomic replace: stands for the original where an older patch
  *		redirected a function the replacing patch does not; @desc
  *		then points to @nop_desc
- * @nop_desc:	the klp_func a nop pretends to be
+ * @nop_desc:	the klp_func a nop pretends to be (allocated for nops only)
  */
 struct shunt_func {
 	const struct klp_func *desc;
@@ -177,7 +177,7 @@ struct shunt_func {
 	bool transition;
 	bool immediate;
 	bool nop;
-	struct klp_func nop_desc;
+	struct klp_func *nop_desc;
 };
 
 /**

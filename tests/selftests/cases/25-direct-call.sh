@@ -2,7 +2,8 @@
 # TIMEOUT: 300
 M=$SHUNT_MODULES
 orig=$(cat /proc/cmdline)
-ef() { grep "^$1 " /sys/kernel/tracing/enabled_functions; }
+# a function's lines: the site, then "direct-->" for a direct call
+ef() { grep -A1 "^$1 " /sys/kernel/tracing/enabled_functions | grep -v -- "^--"; }
 
 say "--no-metrics: a direct call"
 shunt_ok apply --no-metrics $M/shunt_sample_cmdline.ko
