@@ -42,7 +42,9 @@
  *                           not loaded); old_size; old_body, its first
  *                           instruction past the ftrace call (only the
  *                           original body runs there); new_addr, the
- *                           replacement's address (0: no-op); new_size
+ *                           replacement's address (0: no-op); new_size;
+ *                           direct, 1 while the function's ftrace call
+ *                           is a direct call to shunt's trampoline
  *
  * Claiming a patch module: before init_module(), the loader writes lines
  * to /sys/kernel/shunt/claim (each write holds whole lines, < 4096 bytes):

@@ -383,8 +383,13 @@ static int shunt_ops_arm_one(struct shunt_ops *ops, char *err, size_t errlen)
 	list_move(&ops->batch, &one);
 	if (ops->dslot >= 0) {
 		ret = shunt_group_arm(&one, 1, true, &g, err, errlen);
-		if (ret)
+		if (ret) {
+			struct shunt_func *func;
+
 			ops->dslot = -1;
+			list_for_each_entry(func, &ops->func_stack, stack_node)
+				WRITE_ONCE(func->direct, false);
+		}
 	}
 	if (ret == -EBUSY)
 		ret = shunt_group_arm(&one, 1, false, &g, err, errlen);
@@ -528,6 +533,7 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 		list_add_rcu(&func->stack_node, &ops->func_stack);
 		shunt_ops_publish(ops);
 		func->ops = ops;
+		WRITE_ONCE(func->direct, ops->dslot >= 0);
 		trace_shunt_func_redirect(func->obj->patch->mod->name, name,
 					  func->old_addr, func->obj->name);
 		return 0;
@@ -562,6 +568,7 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 	}
 	hash_add_rcu(shunt_ops_hash, &ops->hnode, ops->site);
 	func->ops = ops;
+	WRITE_ONCE(func->direct, ops->dslot >= 0);
 	trace_shunt_func_redirect(func->obj->patch->mod->name, name,
 				  func->old_addr, func->obj->name);
 	return 0;
@@ -594,6 +601,7 @@ void shunt_redirect_pop(struct shunt_func *func)
 				 func->desc->old_name, func->old_addr,
 				 func->obj->name);
 	func->ops = NULL;
+	WRITE_ONCE(func->direct, false);
 	list_del_rcu(&func->stack_node);
 	shunt_ops_publish(ops);
 	if (!list_empty(&ops->func_stack))

@@ -161,6 +161,8 @@ struct shunt_ops;
  *		redirected a function the replacing patch does not; @desc
  *		then points to @nop_desc
  * @nop_desc:	the klp_func a nop pretends to be (allocated for nops only)
+ * @direct:	its function's ftrace call is a direct call to shunt's
+ *		trampoline (redirect.c, under shunt_mutex; sysfs reads it)
  */
 struct shunt_func {
 	const struct klp_func *desc;
@@ -178,6 +180,7 @@ struct shunt_func {
 	bool immediate;
 	bool nop;
 	struct klp_func *nop_desc;
+	bool direct;
 };
 
 /**

@@ -243,7 +243,8 @@ static ssize_t new_func_show(struct kobject *kobj, struct kobj_attribute *attr,
  * The kernel addresses, root's only, in one attribute (a kernfs node per
  * function, not five): old_addr is 0 while the object's module is not
  * loaded, new_addr 0 for a nop, old_body is where probes see the
- * original body run (past the ftrace call).
+ * original body run (past the ftrace call); direct 1 while the
+ * function's ftrace call is a direct call (no BPF trampoline fits).
  */
 static ssize_t addrs_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
@@ -252,11 +253,11 @@ static ssize_t addrs_show(struct kobject *kobj, struct kobj_attribute *attr,
 	unsigned long addr = READ_ONCE(func->old_addr);
 
 	return sysfs_emit(buf,
-			  "old_addr 0x%lx\nold_size %lu\nold_body 0x%lx\nnew_addr 0x%lx\nnew_size %lu\n",
+			  "old_addr 0x%lx\nold_size %lu\nold_body 0x%lx\nnew_addr 0x%lx\nnew_size %lu\ndirect %d\n",
 			  addr, READ_ONCE(func->old_size),
 			  addr ? shunt_redirect_body(addr) : 0,
 			  func->nop ? 0 : (unsigned long)func->desc->new_func,
-			  func->new_size);
+			  func->new_size, READ_ONCE(func->direct));
 }
 
 static struct kobj_attribute new_func_attr = __ATTR_RO(new_func);

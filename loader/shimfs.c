@@ -168,6 +168,8 @@ void shimfs_read_func_addrs(const char *patch, const char *obj,
 			a->new_addr = v;
 		else if (!strcmp(key, "new_size"))
 			a->new_size = v;
+		else if (!strcmp(key, "direct"))
+			a->direct = !!v;
 	}
 }
 
