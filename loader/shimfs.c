@@ -149,6 +149,7 @@ void shimfs_read_func_addrs(const char *patch, const char *obj,
 		 obj, func, sympos);
 	char path[PATH_MAX], buf[256], key[16];
 	unsigned long long v;
+	int n;
 
 	memset(a, 0, sizeof(*a));
 	if (read_text(path_join(path, sizeof(path), dir, SHIM_ATTR_ADDRS), buf,
@@ -156,8 +157,10 @@ void shimfs_read_func_addrs(const char *patch, const char *obj,
 		return;
 	for (const char *line = buf; *line; line += strcspn(line, "\n"),
 	     line += *line == '\n') {
-		if (sscanf(line, "%15s %lli", key, &v) != 2)
+		/* kernel addresses do not fit a signed %lli */
+		if (sscanf(line, "%15s %n", key, &n) != 1)
 			continue;
+		v = strtoull(line + n, NULL, 0);
 		if (!strcmp(key, "old_addr"))
 			a->old_addr = v;
 		else if (!strcmp(key, "old_size"))

@@ -17,7 +17,9 @@ assert_eq "$(cat /proc/cmdline)" "$orig" "original after revert"
 say "fentry metrics on the original: the IPMODIFY handler, which a BPF trampoline shares"
 shunt_ok apply $M/shunt_sample_cmdline.ko
 assert_eq "$(cat /proc/cmdline)" "patched: shunt_sample_cmdline" "patched by the handler"
-assert_match "$(ef cmdline_proc_show)" "shunt_ftrace_handler" "handler on the function"
+# the handler and the metrics' BPF trampoline share the site (list function)
+assert_match "$(ef cmdline_proc_show | head -n 1)" " R I D " "IPMODIFY handler and a direct BPF trampoline on the function"
+assert_match "$(ef cmdline_proc_show)" "direct-->bpf_trampoline" "the BPF trampoline is the direct call"
 shunt_ok revert shunt_sample_cmdline
 [ -z "$(ef cmdline_proc_show)" ] || fail "ftrace left on cmdline_proc_show: $(ef cmdline_proc_show)"
 
