@@ -6,7 +6,7 @@
  * shunt_direct_tab, an open-addressed table of {site, target} that is
  * never freed, so it reads no RCU-protected memory while preemptible.
  *
- *   target > 1: drop the ftrace return address, jump to the target;
+ *   target > 1: go to the target instead of back to the function;
  *   target 0:   the original: return to the function's body;
  *   target 1:   a transition runs: ask shunt_direct_slow(site), in C
  *               with preemption off, keeping the argument registers.
@@ -19,7 +19,6 @@
 #include <linux/linkage.h>
 #include <linux/objtool.h>
 #include <asm/unwind_hints.h>
-#include <asm/nospec-branch.h>
 #include "direct.h"
 
 	.text
@@ -47,8 +46,13 @@ SYM_CODE_START(shunt_direct_tramp)
 	testq	%r10, %r10
 	jz	.Loriginal
 .Ljump:
-	addq	$8, %rsp
-	JMP_NOSPEC r10
+	/*
+	 * Return to the target in place of the ftrace return address, as
+	 * ftrace's own trampolines go to a modified ip: no indirect jump,
+	 * so no retpoline.
+	 */
+	movq	%r10, (%rsp)
+	RET
 .Lslow:
 	pushq	%rdi
 	pushq	%rsi
