@@ -6,9 +6,15 @@
  * changes the stack, so our own patches never compete for the exclusive
  * IPMODIFY flag.
  *
- * The functions an object's patching adds share one ftrace_ops with
- * FTRACE_OPS_FL_IPMODIFY and a filter of all their addresses (a "group",
- * as kpatch's single ops did): registering or unregistering an ftrace_ops
+ * The functions an object's patching adds share one ftrace user with a
+ * filter of all their addresses (a "group", as kpatch's single ops did).
+ * By default it is a direct ops: each function's ftrace call becomes a
+ * call to shunt_direct_tramp (direct.S), which looks the call site up in
+ * shunt_direct_tab and goes to the top entry's replacement, or asks
+ * shunt_direct_slow() while the entry is in transition. With direct=0
+ * (or where a direct ops is refused) it is an ftrace_ops with
+ * FTRACE_OPS_FL_IPMODIFY and shunt_ftrace_handler(), which a BPF
+ * trampoline can share. Registering or unregistering an ftrace_ops
  * waits for RCU-tasks grace periods (~140 ms each under emulation), so a
  * 1000-function patch that had 1000 of them took minutes to revert. The
  * handler finds the function's shunt_ops by address in an RCU hash table.
