@@ -122,6 +122,8 @@ METRICS=""
 help=$(shunt apply --help 2>&1)
 case $help in *--no-metrics*) NOMETRICS=--no-metrics ;; esac
 case $help in *--probe*) METRICS=yes ;; esac
+NODIRECT=""
+case $help in *--no-direct*) NODIRECT=yes ;; esac
 
 # ---- per-call cost ----
 
@@ -232,6 +234,11 @@ section_call() {
 		call_row call.original target
 		klp_call
 		shunt_call call.shunt-ftrace plain $NOMETRICS
+		if [ -n "$NODIRECT" ]; then
+			shunt_call call.shunt-ops plain $NOMETRICS --no-direct
+		else
+			absent "call.shunt-ops shunt apply has no --no-direct in this build"
+		fi
 		shunt_call call.shunt-kprobe plain $NOMETRICS --redirect=kprobe
 		shunt_call call.shunt-trans plain $NOMETRICS
 		pass=$((pass + 1))

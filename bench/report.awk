@@ -95,8 +95,11 @@ function call_section(    ids, labels, refs, i, id, d, ov, ref, k, probes, p, pl
 	ids[5] = "call.shunt-ftrace"; labels[5] = "shunt --redirect=ftrace"
 	ids[6] = "call.shunt-kprobe"; labels[6] = "shunt --redirect=kprobe"
 	ids[7] = "call.shunt-trans"; labels[7] = "shunt ftrace, transition held open (per-task lookup)"
-	k = 7
-	probes["fentry"] = "metrics fentry/fexit"
+	ids[8] = "call.shunt-ops"; labels[8] = "shunt ftrace --no-direct (ftrace_ops handler)"
+	k = 8
+	# fentry metrics imply the ftrace_ops handler (a BPF trampoline cannot
+	# share a function with shunt's direct call); kprobe metrics do not
+	probes["fentry"] = "metrics fentry/fexit (ftrace_ops handler)"
 	probes["kprobe"] = "metrics kprobe/kretprobe"
 	split("fentry kprobe", plist, " ")
 	for (p = 1; p <= 2; p++)
@@ -105,6 +108,7 @@ function call_section(    ids, labels, refs, i, id, d, ov, ref, k, probes, p, pl
 			ids[k] = ids[i] "." plist[p]
 			labels[k] = labels[i] " + " probes[plist[p]]
 		}
+	labels[5] = labels[5] " (direct call)"
 	out("| case | ns/call: median (min–max) | runs | × direct | overhead ns (− direct) | overhead × klp |")
 	out("| --- | ---: | ---: | ---: | ---: | ---: |")
 	for (i = 1; i <= k; i++) {

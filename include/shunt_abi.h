@@ -37,25 +37,29 @@
  *         <function,sympos>/     sympos 1 when klp_func.old_sympos is 0
  *             new_func  r   the replacement, as %ps prints it
  *             immediate r   1: switches for every task at once
- *             old_addr  r   (root) the original's address; 0 while its
- *                           module is not loaded
- *             old_size  r   (root) its size
- *             old_body  r   (root) its first instruction past the ftrace
- *                           call: only the original body runs there
- *             new_addr  r   (root) the replacement's address (0: no-op)
- *             new_size  r   (root) its size
+ *             addrs     r   (root) "KEY VALUE" lines: old_addr, the
+ *                           original's address (0 while its module is
+ *                           not loaded); old_size; old_body, its first
+ *                           instruction past the ftrace call (only the
+ *                           original body runs there); new_addr, the
+ *                           replacement's address (0: no-op); new_size;
+ *                           direct, 1 while the function's ftrace call
+ *                           is a direct call to shunt's trampoline
  *
  * Claiming a patch module: before init_module(), the loader writes lines
  * to /sys/kernel/shunt/claim (each write holds whole lines, < 4096 bytes):
  *
- *     claim NAME [redirect=ftrace|kprobe]
+ *     claim NAME [redirect=ftrace|kprobe] [direct=0|1]
  *                [consistency=per-task|stop-machine|immediate]
  *                [stop-retries=N (<= SHUNT_STOP_RETRIES_MAX)]
  *                [park-kthreads=1 (per-task only)]
  *                [immediate-func=FUNC]... [replace=0|1]
  *         NAME's klp_enable_patch() calls are served by the shim until
  *         the claim is dropped, also after a failed attempt. Defaults:
- *         ftrace, per-task, 5 stop-machine retries. A new claim for NAME
+ *         ftrace, per-task, 5 stop-machine retries, direct=1 (with
+ *         ftrace, a function's ftrace call becomes a direct call to
+ *         shunt's trampoline; direct=0 keeps an IPMODIFY ftrace_ops,
+ *         which BPF fentry/fexit of the original can share). A new claim for NAME
  *         replaces the old one.
  *     sym NAME SYMBOL ADDR
  *         candidate vmlinux symbol for claim NAME, ADDR in hex, lines

@@ -258,6 +258,10 @@ static int claim_parse_option(struct shunt_options *opts, const char *opt)
 		opts->consistency = SHUNT_CONSISTENCY_STOP_MACHINE_ID;
 	else if (!strcmp(opt, "park-kthreads=1"))
 		opts->park_kthreads = true;
+	else if (!strcmp(opt, "direct=0"))
+		opts->no_direct = true;
+	else if (!strcmp(opt, "direct=1"))
+		opts->no_direct = false;
 	else if (!strcmp(opt, "replace=0"))
 		opts->replace = 0;
 	else if (!strcmp(opt, "replace=1"))

@@ -54,6 +54,22 @@
 #endif
 
 /*
+ * ftrace direct calls by ftrace_ops: register_ftrace_direct(ops, addr)
+ * since 6.6; from 6.0 to 6.5 the same were the _multi functions (the
+ * plain ones took one ip). unregister_ftrace_direct() took a third
+ * argument, free the filter, with 6.6.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define shunt_register_direct(ops, addr) register_ftrace_direct_multi(ops, addr)
+#define shunt_unregister_direct(ops, addr) \
+	unregister_ftrace_direct_multi(ops, addr)
+#else
+#define shunt_register_direct(ops, addr) register_ftrace_direct(ops, addr)
+#define shunt_unregister_direct(ops, addr) \
+	unregister_ftrace_direct(ops, addr, false)
+#endif
+
+/*
  * A module's core text: mod->mem[MOD_TEXT] since 6.4; before, the first
  * text_size bytes of mod->core_layout.
  */

@@ -96,6 +96,10 @@ int shunt_object_patch(struct shunt_object *obj, bool transition,
 		if (ret)
 			return ret;	/* the caller unpatches what got pushed */
 	}
+	/* one ftrace_ops for all of the object's new functions */
+	ret = shunt_redirect_commit(err, errlen);
+	if (ret)
+		return ret;
 	obj->patched = true;
 	return 0;
 }
@@ -199,8 +203,11 @@ static void patch_set_transition(struct shunt_patch *patch, bool on)
 	smp_wmb();
 	shunt_for_each_object(patch, obj)
 		shunt_for_each_func(obj, func)
-			if (func->ops && !func->immediate)
+			if (func->ops && !func->immediate) {
 				WRITE_ONCE(func->transition, on);
+				/* direct calls: the trampoline asks too */
+				shunt_redirect_refresh(func);
+			}
 }
 
 static void patch_post_patch(struct shunt_patch *patch)

@@ -62,9 +62,15 @@ static int object_add_nop(struct shunt_object *obj, struct shunt_func *old)
 	nop = shunt_object_add_func(obj, old->desc);
 	if (!nop)
 		return -ENOMEM;
-	nop->nop_desc.old_name = old->desc->old_name;
-	nop->nop_desc.old_sympos = old->desc->old_sympos;
-	nop->desc = &nop->nop_desc;
+	/* freed with the func (sysfs.c); only nops need one */
+	nop->nop_desc = kzalloc(sizeof(*nop->nop_desc), GFP_KERNEL);
+	if (!nop->nop_desc) {
+		shunt_object_del_func(nop);
+		return -ENOMEM;
+	}
+	nop->nop_desc->old_name = old->desc->old_name;
+	nop->nop_desc->old_sympos = old->desc->old_sympos;
+	nop->desc = nop->nop_desc;
 	nop->nop = true;
 	nop->sympos = old->sympos;
 	nop->old_addr = old->old_addr;

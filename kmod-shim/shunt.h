@@ -114,6 +114,7 @@ struct shunt_options {
 	int replace;		/* -1: as klp_patch.replace says */
 	unsigned int stop_retries;	/* stop-machine attempts after the first */
 	bool park_kthreads;	/* park hotplug kthreads that block (park.c) */
+	bool no_direct;		/* ftrace: keep the ftrace_ops handler */
 	char immediate_funcs[256];	/* ",f1,f2," switch at once for all */
 };
 
@@ -144,6 +145,8 @@ struct shunt_ops;
  *		written by symbols.c under shunt_mutex
  * @old_size:	its size
  * @new_size:	the replacement's size
+ * @new_addr:	lock-free: where the handler sends calls, 0 for a nop;
+ *		set by redirect.c before the entry goes on a stack
  * @sympos:	as shown in sysfs, >= 1; set when built
  * @ops:	the redirection it is stacked on, NULL when off every stack;
  *		written by redirect.c under shunt_mutex
@@ -158,7 +161,9 @@ struct shunt_ops;
  * @nop:	atomic replace: stands for the original where an older patch
  *		redirected a function the replacing patch does not; @desc
  *		then points to @nop_desc
- * @nop_desc:	the klp_func a nop pretends to be
+ * @nop_desc:	the klp_func a nop pretends to be (allocated for nops only)
+ * @direct:	its function's ftrace call is a direct call to shunt's
+ *		trampoline (redirect.c, under shunt_mutex; sysfs reads it)
  */
 struct shunt_func {
 	const struct klp_func *desc;
@@ -166,6 +171,7 @@ struct shunt_func {
 	unsigned long old_addr;
 	unsigned long old_size;
 	unsigned long new_size;
+	unsigned long new_addr;
 	unsigned long sympos;
 	struct shunt_ops *ops;
 	struct list_head node;
@@ -174,7 +180,8 @@ struct shunt_func {
 	bool transition;
 	bool immediate;
 	bool nop;
-	struct klp_func nop_desc;
+	struct klp_func *nop_desc;
+	bool direct;
 };
 
 /**
@@ -365,8 +372,10 @@ void shunt_module_exit(void);
 /* redirect.c: one ftrace_ops (or kprobe) per patched function */
 int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 			char *err, size_t errlen);
+int shunt_redirect_commit(char *err, size_t errlen);
 void shunt_redirect_pop(struct shunt_func *func);
 void shunt_redirect_sync(void);
+void shunt_redirect_refresh(struct shunt_func *func);
 unsigned long shunt_redirect_body(unsigned long addr);
 struct shunt_func *shunt_redirect_top(struct shunt_func *func);
 void shunt_redirect_below(struct shunt_func *func,

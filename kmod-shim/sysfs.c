@@ -239,64 +239,35 @@ static ssize_t new_func_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%ps\n", func->desc->new_func);
 }
 
-/* 0 while the object's module is not loaded */
-static ssize_t old_addr_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
-{
-	return sysfs_emit(buf, "0x%lx\n", READ_ONCE(to_func(kobj)->old_addr));
-}
-
-static ssize_t old_size_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
-{
-	return sysfs_emit(buf, "%lu\n", READ_ONCE(to_func(kobj)->old_size));
-}
-
-/* 0 for a nop: it has no replacement */
-static ssize_t new_addr_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
+/*
+ * The kernel addresses, root's only, in one attribute (a kernfs node per
+ * function, not five): old_addr is 0 while the object's module is not
+ * loaded, new_addr 0 for a nop, old_body is where probes see the
+ * original body run (past the ftrace call); direct 1 while the
+ * function's ftrace call is a direct call (no BPF trampoline fits).
+ */
+static ssize_t addrs_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
 {
 	struct shunt_func *func = to_func(kobj);
+	unsigned long addr = READ_ONCE(func->old_addr);
 
-	return sysfs_emit(buf, "0x%lx\n", func->nop ? 0 :
-			  (unsigned long)func->desc->new_func);
-}
-
-static ssize_t new_size_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
-{
-	return sysfs_emit(buf, "%lu\n", to_func(kobj)->new_size);
-}
-
-/* where probes see the original body run: past the ftrace call */
-static ssize_t old_body_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
-{
-	unsigned long addr = READ_ONCE(to_func(kobj)->old_addr);
-
-	return sysfs_emit(buf, "0x%lx\n", addr ? shunt_redirect_body(addr) : 0);
+	return sysfs_emit(buf,
+			  "old_addr 0x%lx\nold_size %lu\nold_body 0x%lx\nnew_addr 0x%lx\nnew_size %lu\ndirect %d\n",
+			  addr, READ_ONCE(func->old_size),
+			  addr ? shunt_redirect_body(addr) : 0,
+			  func->nop ? 0 : (unsigned long)func->desc->new_func,
+			  func->new_size, READ_ONCE(func->direct));
 }
 
 static struct kobj_attribute new_func_attr = __ATTR_RO(new_func);
 static struct kobj_attribute immediate_attr = __ATTR_RO(immediate);
-static struct kobj_attribute old_addr_attr = __ATTR(old_addr, 0400,
-						    old_addr_show, NULL);
-static struct kobj_attribute old_body_attr = __ATTR(old_body, 0400,
-						    old_body_show, NULL);
-static struct kobj_attribute old_size_attr = __ATTR(old_size, 0400,
-						    old_size_show, NULL);
-static struct kobj_attribute new_addr_attr = __ATTR(new_addr, 0400,
-						    new_addr_show, NULL);
-static struct kobj_attribute new_size_attr = __ATTR(new_size, 0400,
-						    new_size_show, NULL);
+static struct kobj_attribute addrs_attr = __ATTR(addrs, 0400, addrs_show,
+						 NULL);
 static struct attribute *shunt_func_attrs[] = {
 	&new_func_attr.attr,
 	&immediate_attr.attr,
-	&old_addr_attr.attr,
-	&old_body_attr.attr,
-	&old_size_attr.attr,
-	&new_addr_attr.attr,
-	&new_size_attr.attr,
+	&addrs_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(shunt_func);
@@ -313,6 +284,7 @@ static void shunt_object_kobj_release(struct kobject *kobj)
 
 static void shunt_func_kobj_release(struct kobject *kobj)
 {
+	kfree(to_func(kobj)->nop_desc);
 	kfree(to_func(kobj));
 }
 

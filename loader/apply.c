@@ -57,6 +57,10 @@ void apply_usage(void)
 	       "  --redirect=HOW        ftrace (default) or kprobe (refused while kprobes\n"
 	       "                        are disarmed; a patched function called from\n"
 	       "                        another kprobe's handler runs its old body)\n"
+	       "  --no-direct           ftrace: keep the IPMODIFY ftrace_ops handler on\n"
+	       "                        the functions instead of a direct call (a BPF\n"
+	       "                        fentry/fexit of an original needs it; the\n"
+	       "                        default fentry metrics imply it)\n"
 	       "  --replace             replace every shunt patch applied before\n"
 	       "  --stop-retries=N      stop-machine attempts after the first (5, at most 50)\n"
 	       "  --park-kthreads       per-task: park a per-CPU hotplug kthread (smpboot:\n"
@@ -110,6 +114,7 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "no-wait", no_argument, NULL, 'n' },
 		{ "no-metrics", no_argument, NULL, 'M' },
+		{ "no-direct", no_argument, NULL, 'D' },
 		{ "probe", required_argument, NULL, 'p' },
 		{ "strict", no_argument, NULL, 'X' },
 		{ "shim", required_argument, NULL, 'S' },
@@ -177,6 +182,9 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 			break;
 		case 'M':
 			o->no_metrics = 1;
+			break;
+		case 'D':
+			o->claim.no_direct = 1;
 			break;
 		case 'p':
 			if (!one_of(optarg, "fentry", "kprobe", NULL))
@@ -636,6 +644,13 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		fprintf(stderr, "shunt: %s: module %s is already loaded\n", file, name);
 		goto out;
 	}
+	/*
+	 * fentry/fexit on vmlinux's originals is a BPF trampoline, a direct
+	 * ftrace user: it can share a function with an IPMODIFY ftrace_ops,
+	 * not with the shim's direct call. Keep the ftrace_ops then.
+	 */
+	if (!o->no_metrics && !o->metrics.kprobe)
+		o->claim.no_direct = 1;
 	if (build_claim(file, &mf, &o->claim, &claim))
 		goto out;
 	if (apply_signal) {

@@ -28,6 +28,8 @@ int claim_format(struct strbuf *sb, const char *name,
 		ret = strbuf_addf(sb, " park-kthreads=1");
 	for (int i = 0; !ret && i < o->nr_immediate_funcs; i++)
 		ret = strbuf_addf(sb, " immediate-func=%s", o->immediate_funcs[i]);
+	if (!ret && o->no_direct)
+		ret = strbuf_addf(sb, " direct=0");
 	return ret ? ret : strbuf_addf(sb, "\n");
 }
 

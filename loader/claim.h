@@ -19,13 +19,15 @@ struct claim_opts {
 	int park_kthreads;		/* park blocking hotplug kthreads */
 	const char **immediate_funcs;
 	int nr_immediate_funcs;
+	int no_direct;			/* 1: direct=0, keep the ftrace_ops */
 };
 
 #define CLAIM_OPTS_INIT { .replace = -1, .stop_retries = -1 }
 
 /*
  * Append "claim NAME redirect=R consistency=C [replace=0|1]
- * [stop-retries=N] [park-kthreads=1] [immediate-func=F]...\n" to sb. Returns 0 or -1.
+ * [stop-retries=N] [park-kthreads=1] [immediate-func=F]... [direct=0]\n" to sb.
+ * Returns 0 or -1.
  */
 int claim_format(struct strbuf *sb, const char *name,
 		 const struct claim_opts *o);

@@ -182,7 +182,7 @@ static int load_main(struct attach_ctx *c, const struct target *t,
 
 	/* module objects' originals are always probed with kprobes */
 	for (int i = 0; i < n; i++)
-		if (t[i].in_module)
+		if (t[i].in_module || t[i].a.direct)
 			kp_old = true;
 
 	m = c->main = metrics_bpf__open();
@@ -311,8 +311,12 @@ static int attach_fentry(struct attach_ctx *c, const struct target *t, int i)
 static int attach_target(struct attach_ctx *c, const struct target *t, int i)
 {
 	struct metrics_bpf *m = c->main;
-	bool old_kp = c->o->kprobe || t->in_module;
+	bool old_kp = c->o->kprobe || t->in_module || t->a.direct;
 
+	/* an older patch put a direct call there: no BPF trampoline fits */
+	if (!c->o->kprobe && !t->in_module && t->a.direct)
+		fprintf(stderr, "shunt: metrics: %s: kprobe/kretprobe on the original: an earlier shunt patch gave it a direct call, which no BPF trampoline can share\n",
+			t->label);
 	if (attach_kprobe(c, m->progs.shunt_old_body, t, i, t->a.old_body,
 			  false, "old_body"))
 		return -1;

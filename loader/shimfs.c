@@ -15,12 +15,8 @@
 
 #define SHIM_ATTR_VERSION	"version"	/* of SHUNT_SYSFS_ROOT itself */
 
-/* of a function directory; root-only, see shunt_abi.h */
-#define SHIM_ATTR_OLD_ADDR	"old_addr"
-#define SHIM_ATTR_OLD_SIZE	"old_size"
-#define SHIM_ATTR_OLD_BODY	"old_body"
-#define SHIM_ATTR_NEW_ADDR	"new_addr"
-#define SHIM_ATTR_NEW_SIZE	"new_size"
+/* of a function directory; root-only "KEY VALUE" lines, see shunt_abi.h */
+#define SHIM_ATTR_ADDRS		"addrs"
 
 char *shimfs_patch_dir(char *buf, size_t len, const char *patch)
 {
@@ -142,14 +138,6 @@ int parse_func_dir(const char *dirname, char *name, size_t len,
 	return 0;
 }
 
-static __u64 read_hex(const char *dir, const char *file)
-{
-	char path[PATH_MAX], buf[64];
-
-	if (read_text(path_join(path, sizeof(path), dir, file), buf, sizeof(buf)))
-		return 0;
-	return strtoull(buf, NULL, 0);
-}
 
 void shimfs_read_func_addrs(const char *patch, const char *obj,
 			    const char *func, unsigned long sympos,
@@ -159,11 +147,33 @@ void shimfs_read_func_addrs(const char *patch, const char *obj,
 
 	snprintf(dir, sizeof(dir), "%s/%s/%s/%s,%lu", SHUNT_SYSFS_ROOT, patch,
 		 obj, func, sympos);
-	a->old_addr = read_hex(dir, SHIM_ATTR_OLD_ADDR);
-	a->old_size = read_hex(dir, SHIM_ATTR_OLD_SIZE);
-	a->old_body = read_hex(dir, SHIM_ATTR_OLD_BODY);
-	a->new_addr = read_hex(dir, SHIM_ATTR_NEW_ADDR);
-	a->new_size = read_hex(dir, SHIM_ATTR_NEW_SIZE);
+	char path[PATH_MAX], buf[256], key[16];
+	unsigned long long v;
+	int n;
+
+	memset(a, 0, sizeof(*a));
+	if (read_text(path_join(path, sizeof(path), dir, SHIM_ATTR_ADDRS), buf,
+		      sizeof(buf)))
+		return;
+	for (const char *line = buf; *line; line += strcspn(line, "\n"),
+	     line += *line == '\n') {
+		/* kernel addresses do not fit a signed %lli */
+		if (sscanf(line, "%15s %n", key, &n) != 1)
+			continue;
+		v = strtoull(line + n, NULL, 0);
+		if (!strcmp(key, "old_addr"))
+			a->old_addr = v;
+		else if (!strcmp(key, "old_size"))
+			a->old_size = v;
+		else if (!strcmp(key, "old_body"))
+			a->old_body = v;
+		else if (!strcmp(key, "new_addr"))
+			a->new_addr = v;
+		else if (!strcmp(key, "new_size"))
+			a->new_size = v;
+		else if (!strcmp(key, "direct"))
+			a->direct = !!v;
+	}
 }
 
 /* the keys of a stats file, "KEY N" a line */

@@ -102,6 +102,7 @@ int parse_func_dir(const char *dirname, char *name, size_t len,
  */
 struct shimfs_func_addrs {
 	__u64 old_addr, old_size, old_body, new_addr, new_size;
+	int direct;	/* a direct call: no BPF trampoline on the original */
 };
 
 void shimfs_read_func_addrs(const char *patch, const char *obj,

@@ -82,9 +82,9 @@ rmmod shunt_sample_cmdline
 say "kernel addresses in a shunt patch's sysfs are root's only"
 shunt_ok apply --no-metrics $SHUNT_MODULES/shunt_test_stack1.ko
 F=$SHUNT_ROOT/shunt_test_stack1/vmlinux/cmdline_proc_show,1
+su -s /bin/sh nobody -c "cat $F/addrs" > /dev/null 2>&1 && fail "nobody can read addrs"
 for a in old_addr old_size old_body new_addr new_size; do
-	su -s /bin/sh nobody -c "cat $F/$a" > /dev/null 2>&1 && fail "nobody can read $a"
-	assert_match "$(cat $F/$a)" "^(0x)?[0-9a-f]+$" "root reads $a"
+	assert_match "$(grep "^$a " $F/addrs)" "^$a (0x)?[0-9a-f]+$" "root reads $a"
 done
 su -s /bin/sh nobody -c "cat $F/new_func" > /tmp/nf 2>&1 || fail "nobody cannot read new_func"
 assert_match "$(cat /tmp/nf)" "^stack_cmdline_show" "new_func names a symbol, no address"

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The direct-call trampoline (redirect.c): the ftrace call of every
+ * function shunt redirects by direct call is "call shunt_direct_tramp".
+ * It finds the function by its call site (the return address) in
+ * shunt_direct_tab, an open-addressed table of {site, target} that is
+ * never freed, so it reads no RCU-protected memory while preemptible.
+ *
+ *   target > 1: go to the target instead of back to the function;
+ *   target 0:   the original: return to the function's body;
+ *   target 1:   a transition runs: ask shunt_direct_slow(site), in C
+ *               with preemption off, keeping the argument registers.
+ *
+ * Only %r10 and %r11 are used before that: neither carries an argument
+ * at a function's entry. The whole trampoline is UNWIND_HINT_UNDEFINED:
+ * a stack walk of a task stopped in it is unreliable, so such a task is
+ * never switched while it may still jump to the code it is leaving.
+ */
+#include <linux/linkage.h>
+#include <linux/objtool.h>
+#include <asm/unwind_hints.h>
+#include "direct.h"
+
+	.text
+SYM_CODE_START(shunt_direct_tramp)
+	UNWIND_HINT_UNDEFINED
+	ANNOTATE_NOENDBR
+	movq	(%rsp), %r11
+	subq	$SHUNT_CALL_SIZE, %r11
+	movabsq	$SHUNT_DIRECT_GOLDEN, %r10
+	imulq	%r11, %r10
+	shrq	$(64 - SHUNT_DIRECT_BITS), %r10
+	shlq	$4, %r10
+.Lprobe:
+	cmpq	%r11, shunt_direct_tab(%r10)
+	je	.Lfound
+	cmpq	$0, shunt_direct_tab(%r10)
+	je	.Loriginal
+	addq	$16, %r10
+	andq	$((16 << SHUNT_DIRECT_BITS) - 1), %r10
+	jmp	.Lprobe
+.Lfound:
+	movq	shunt_direct_tab+8(%r10), %r10
+	cmpq	$SHUNT_DIRECT_SLOW, %r10
+	je	.Lslow
+	testq	%r10, %r10
+	jz	.Loriginal
+.Ljump:
+	/*
+	 * Return to the target in place of the ftrace return address, as
+	 * ftrace's own trampolines go to a modified ip: no indirect jump,
+	 * so no retpoline.
+	 */
+	movq	%r10, (%rsp)
+	RET
+.Lslow:
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rdx
+	pushq	%rcx
+	pushq	%r8
+	pushq	%r9
+	pushq	%rax
+	movq	%r11, %rdi
+	call	shunt_direct_slow
+	movq	%rax, %r10
+	popq	%rax
+	popq	%r9
+	popq	%r8
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+	testq	%r10, %r10
+	jnz	.Ljump
+.Loriginal:
+	RET
+SYM_CODE_END(shunt_direct_tramp)

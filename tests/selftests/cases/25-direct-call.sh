@@ -1,0 +1,70 @@
+# TEST: direct calls: in steady state a patched function's ftrace call is a direct call to shunt's trampoline (the ftrace_ops handler with fentry metrics), transitions through it keep old and new unmixed, and revert leaves nothing on the function
+# TIMEOUT: 300
+M=$SHUNT_MODULES
+orig=$(cat /proc/cmdline)
+# a function's lines: the site, then "direct-->" for a direct call
+ef() { grep -A1 "^$1 " /sys/kernel/tracing/enabled_functions | grep -v -- "^--"; }
+
+say "--no-metrics: a direct call"
+shunt_ok apply --no-metrics $M/shunt_sample_cmdline.ko
+assert_eq "$(cat /proc/cmdline)" "patched: shunt_sample_cmdline" "patched by direct call"
+assert_match "$(ef cmdline_proc_show)" "direct-->shunt_direct_tramp" "direct call on the function"
+case "$(ef cmdline_proc_show)" in *shunt_ftrace_handler*) fail "the handler is also on it: $(ef cmdline_proc_show)";; esac
+shunt_ok revert shunt_sample_cmdline
+assert_eq "$(cat /proc/cmdline)" "$orig" "original after revert"
+[ -z "$(ef cmdline_proc_show)" ] || fail "ftrace left on cmdline_proc_show: $(ef cmdline_proc_show)"
+
+say "fentry metrics on the original: the IPMODIFY handler, which a BPF trampoline shares"
+shunt_ok apply $M/shunt_sample_cmdline.ko
+assert_eq "$(cat /proc/cmdline)" "patched: shunt_sample_cmdline" "patched by the handler"
+# the handler and the metrics' BPF trampoline share the site (list function)
+assert_match "$(ef cmdline_proc_show | head -n 1)" " R I D " "IPMODIFY handler and a direct BPF trampoline on the function"
+assert_match "$(ef cmdline_proc_show)" "direct-->bpf_trampoline" "the BPF trampoline is the direct call"
+shunt_ok revert shunt_sample_cmdline
+[ -z "$(ef cmdline_proc_show)" ] || fail "ftrace left on cmdline_proc_show: $(ef cmdline_proc_show)"
+
+say "exclusive both ways with the kernel's livepatch"
+shunt_ok apply --no-metrics $M/shunt_test_stack1.ko
+assert_match "$(ef cmdline_proc_show)" "direct-->shunt_direct_tramp" "direct call on the function"
+load_module shunt_sample_cmdline 2>/tmp/insmod.err && fail "klp patch loaded over shunt's direct call"
+assert_match "$(cat /tmp/insmod.err)" "Device or resource busy" "klp insmod fails with EBUSY"
+module_loaded shunt_sample_cmdline && fail "klp module left loaded"
+assert_eq "$(cat /proc/cmdline)" "cmdline: stack1" "shunt patch intact"
+shunt_ok revert shunt_test_stack1
+load_module shunt_sample_cmdline || fail "klp insmod"
+wait_eq 30 /sys/kernel/livepatch/shunt_sample_cmdline/transition 0
+shunt_fails "function 'cmdline_proc_show' is already redirected .*held by kernel livepatch 'shunt_sample_cmdline'" apply --no-metrics $M/shunt_test_stack1.ko
+module_loaded shunt_test_stack1 && fail "stack1 left loaded"
+assert_eq "$(head -c 8 /proc/version)" "Linux ve" "version_proc_show not half-patched"
+[ -z "$(ef version_proc_show)" ] || fail "ftrace left on version_proc_show: $(ef version_proc_show)"
+echo 0 > /sys/kernel/livepatch/shunt_sample_cmdline/enabled
+wait_for 30 "klp disable" test ! -d /sys/kernel/livepatch/shunt_sample_cmdline
+rmmod shunt_sample_cmdline
+assert_no_shunt_patches
+
+say "transitions through the trampoline: pairs never mixed"
+load_module shunt_test_busy pair_calls=20 || fail "insmod shunt_test_busy"
+rm -f /tmp/pair.stop /tmp/pair.[0-9]
+for r in 1 2 3; do
+	( while [ ! -e /tmp/pair.stop ]; do cat /proc/shunt_test_pair || break; done > /tmp/pair.$r ) &
+done
+for model in per-task stop-machine; do
+	[ $model = stop-machine ] && echo 0 > /sys/module/shunt_test_busy/parameters/pair_sleep
+	i=0
+	while [ $i -lt 5 ]; do
+		shunt apply --no-metrics --consistency=$model --stop-retries=20 $M/shunt_test_pair_patch.ko > /dev/null 2>/tmp/err || fail "$model apply $i: $(cat /tmp/err)"
+		[ $i = 0 ] && { grep -q 'direct-->shunt_direct_tramp' /sys/kernel/tracing/enabled_functions || fail "no direct call: $(cat /sys/kernel/tracing/enabled_functions)"; }
+		shunt revert shunt_test_pair_patch > /dev/null 2>/tmp/err || fail "$model revert $i: $(cat /tmp/err)"
+		i=$((i + 1))
+	done
+done
+touch /tmp/pair.stop
+wait
+cat /tmp/pair.[0-9] > /tmp/pairs
+old=$(awk '{s += $2} END {print s}' /tmp/pairs)
+new=$(awk '{s += $4} END {print s}' /tmp/pairs)
+mixed=$(awk '{s += $6} END {print s}' /tmp/pairs)
+say "calls: old $old, new $new, mixed $mixed, in $(wc -l < /tmp/pairs) reads"
+assert_eq "$mixed" 0 "mixed old/new pairs"
+[ "$old" -gt 0 ] && [ "$new" -gt 0 ] || fail "the readers did not see both versions"
+assert_no_shunt_patches
