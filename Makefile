@@ -59,7 +59,7 @@ modules: shim samples testmods
 # $(call modsrc,SRCDIR,OUTDIR): copy a module directory's sources into
 # its per-kernel build directory (only what changed: kbuild rebuilds
 # only that).
-modsrc = mkdir -p $(2) && cp -pu $(wildcard $(1)/Kbuild $(1)/*.c $(1)/*.h $(1)/*.klpsyms) $(2)/
+modsrc = mkdir -p $(2) && cp -pu $(wildcard $(1)/Kbuild $(1)/*.c $(1)/*.S $(1)/*.h $(1)/*.klpsyms) $(2)/
 
 # Module BTF: kbuild makes it only when KDIR has a vmlinux (Debian's 6.1
 # headers have none): then scripts/module-btf adds it over the kernel's
@@ -255,7 +255,7 @@ install-module: shim
 install-dkms-src:
 	install -d $(DESTDIR)$(DKMS_SRC)/kmod-shim $(DESTDIR)$(DKMS_SRC)/include
 	install -m 0644 $(TOP)/kmod-shim/Kbuild \
-		$(filter-out %.mod.c,$(wildcard $(TOP)/kmod-shim/*.c)) $(TOP)/kmod-shim/*.h \
+		$(filter-out %.mod.c,$(wildcard $(TOP)/kmod-shim/*.c)) $(TOP)/kmod-shim/*.S $(TOP)/kmod-shim/*.h \
 		$(DESTDIR)$(DKMS_SRC)/kmod-shim/
 	install -m 0644 $(TOP)/include/*.h $(DESTDIR)$(DKMS_SRC)/include/
 

@@ -18,8 +18,14 @@
  */
 #include <linux/linkage.h>
 #include <linux/objtool.h>
+#include <linux/version.h>
 #include <asm/unwind_hints.h>
 #include "direct.h"
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+/* never called there (compat.h: SHUNT_HAVE_DIRECT_CALLS), only linked */
+#define UNWIND_HINT_UNDEFINED UNWIND_HINT_EMPTY
+#endif
 
 	.text
 SYM_CODE_START(shunt_direct_tramp)

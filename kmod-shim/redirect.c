@@ -37,12 +37,10 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/trace_recursion.h>
-#include <linux/version.h>
 
 #include "direct.h"
 #include "shunt.h"
 #include "trace.h"
-#include "compat.h"
 #include "transition.h"
 
 /* one registered ftrace_ops shared by the functions of one batch */
@@ -557,7 +555,7 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 			return ret;
 		}
 	} else {
-		if (!func->obj->patch->opts.no_direct)
+		if (SHUNT_HAVE_DIRECT_CALLS && !func->obj->patch->opts.no_direct)
 			ops->dslot = shunt_direct_slot(site);
 		shunt_ops_publish(ops);
 		list_add_tail(&ops->batch, &shunt_ops_arming);
