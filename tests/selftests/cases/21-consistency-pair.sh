@@ -20,10 +20,6 @@ for model in per-task stop-machine; do
 done
 touch /tmp/pair.stop
 wait
-cat /tmp/pair.[0-9] > /tmp/pairs
-old=$(awk '{s += $2} END {print s}' /tmp/pairs)
-new=$(awk '{s += $4} END {print s}' /tmp/pairs)
-mixed=$(awk '{s += $6} END {print s}' /tmp/pairs)
-say "calls: old $old, new $new, mixed $mixed, in $(wc -l < /tmp/pairs) reads"
+pairs_tally /tmp/pair.[0-9]
 assert_eq "$mixed" 0 "mixed old/new pairs"
 [ "$old" -gt 0 ] && [ "$new" -gt 0 ] || fail "the readers did not see both versions"

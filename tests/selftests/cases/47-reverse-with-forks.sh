@@ -40,11 +40,7 @@ uring=$(wc -l < /tmp/pair.4)
 say "$uring reads in io_uring workers ($(cat /tmp/uring.err))"
 busy_hold 0
 wait_for 60 "the reversed patch to go" test ! -d $SHUNT_ROOT/$P
-cat /tmp/pair.[0-9] > /tmp/pairs
-old=$(awk '{s += $2} END {print s}' /tmp/pairs)
-new=$(awk '{s += $4} END {print s}' /tmp/pairs)
-mixed=$(awk '{s += $6} END {print s}' /tmp/pairs)
-say "calls: old $old, new $new, mixed $mixed, in $(wc -l < /tmp/pairs) reads"
+pairs_tally /tmp/pair.[0-9]
 [ "$new" -gt 0 ] || fail "the readers never ran the new code"
 assert_eq "$mixed" 0 "mixed old/new pairs"
 wait_for 10 "rmmod $P" rmmod $P

@@ -234,3 +234,13 @@ wait_eq() {
 		sleep 0.1
 	done
 }
+
+# pairs_tally FILE...: sum the "old N new M mixed K" lines the readers of
+# /proc/shunt_test_pair wrote into old, new and mixed, and say them
+pairs_tally() {
+	cat "$@" > /tmp/pairs
+	old=$(awk '{s += $2} END {print s + 0}' /tmp/pairs)
+	new=$(awk '{s += $4} END {print s + 0}' /tmp/pairs)
+	mixed=$(awk '{s += $6} END {print s + 0}' /tmp/pairs)
+	say "calls: old $old, new $new, mixed $mixed, in $(wc -l < /tmp/pairs) reads"
+}
