@@ -284,12 +284,18 @@ static void notrace probe_free(void *data, struct task_struct *task)
 	raw_spin_lock_irqsave(&shunt_trans_lock, flags);
 	slot = slot_find(&t->table, task);
 	if (slot) {
-		if (READ_ONCE(slot->state) != t->target) {
+		/*
+		 * A dying task may still be switched elsewhere meanwhile (its
+		 * last context switch, an IPI check: this runs after a grace
+		 * period that does not wait for those): whoever flips the
+		 * state counts it, once.
+		 */
+		if (cmpxchg(&slot->state, !t->target, t->target) == !t->target) {
 			atomic_inc(&t->switched[SHUNT_SWITCH_EXIT]);
 			if (atomic_dec_and_test(&t->pending))
 				irq_work_queue(&t->done_irq_work);
 		}
-		WRITE_ONCE(slot->task, SHUNT_SLOT_GONE);
+		WRITE_ONCE(slot->task, SHUNT_SLOT_FREED);
 	}
 	raw_spin_unlock_irqrestore(&shunt_trans_lock, flags);
 }
@@ -431,20 +437,24 @@ static void notrace check_current_ipi(void *info)
 
 /*
  * The fake signal: task work with TWA_SIGNAL interrupts an interruptible
- * sleep the way a signal does, and runs on the way back to user space,
- * a kernel/user boundary: the task switches there. It holds shunt.ko
+ * sleep the way a signal does, and mostly runs on the way back to user
+ * space, a kernel/user boundary: the task switches there. Task work also
+ * runs inside the kernel (io_uring's waits run it), so the stack still
+ * decides; on the way out it holds only the exit path. It holds shunt.ko
  * until it ran (shunt_exit() waits for its last instructions).
  */
 static void boundary_work_fn(struct callback_head *cb)
 {
 	struct shunt_trans *t;
+	unsigned long hit;
 	int *state;
 
 	preempt_disable();
 	t = rcu_dereference_sched(shunt_trans);
 	if (trans_active(t)) {
 		state = task_state_ptr(t, current);
-		if (state && READ_ONCE(*state) != READ_ONCE(t->target))
+		if (state && READ_ONCE(*state) != READ_ONCE(t->target) &&
+		    !task_stack_clean(t, current, &hit))
 			shunt_trans_switch(t, current->pid, state,
 					   SHUNT_SWITCH_BOUNDARY);
 	}
@@ -591,6 +601,31 @@ static void sweep_idle(struct shunt_trans *t)
 	}
 }
 
+/*
+ * Slots of freed tasks become reusable one sweep and a grace period
+ * later: every probe that could still hold one from a lookup of its
+ * task (preemption or interrupts off) is done by then.
+ */
+static void sweep_recycle(struct shunt_task_table *tt)
+{
+	bool old = false;
+	unsigned int i;
+
+	for (i = 0; i < tt->size; i++)
+		old |= READ_ONCE(tt->slots[i].task) == SHUNT_SLOT_FREED_OLD;
+	if (old)
+		synchronize_rcu();
+	for (i = 0; i < tt->size; i++) {
+		struct task_struct *k = READ_ONCE(tt->slots[i].task);
+
+		/* probe_free() writes only slots of tasks: no race */
+		if (k == SHUNT_SLOT_FREED_OLD)
+			WRITE_ONCE(tt->slots[i].task, SHUNT_SLOT_GONE);
+		else if (k == SHUNT_SLOT_FREED)
+			WRITE_ONCE(tt->slots[i].task, SHUNT_SLOT_FREED_OLD);
+	}
+}
+
 static void sweep_work_fn(struct work_struct *work)
 {
 	struct shunt_trans *t = container_of(to_delayed_work(work),
@@ -620,6 +655,7 @@ static void sweep_work_fn(struct work_struct *work)
 	rcu_read_unlock();
 	if (pb.nr)
 		shunt_park_run(t, &pb);
+	sweep_recycle(tt);
 	sweep_offline_idle(t);
 	if (tt->sweeps >= SWEEP_IDLE_STOP_AFTER)
 		sweep_idle(t);
@@ -756,7 +792,7 @@ int shunt_pertask_reverse(struct shunt_trans *t)
 
 		tt->slots[i].signalled = false;	/* may need another one */
 		tt->slots[i].park_tried = 0;
-		if (k && k != SHUNT_SLOT_GONE &&
+		if (shunt_slot_is_task(k) &&
 		    READ_ONCE(tt->slots[i].state) != target)
 			pending++;
 	}

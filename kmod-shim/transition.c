@@ -206,31 +206,50 @@ void shunt_transition_cancel(struct shunt_trans_stats *stats)
  * The code a task leaves when it moves from a state, for func: its
  * entries are appended behind the readers' backs (a module object
  * patched mid-transition), so the count is published after them.
+ *
+ * Both states also get the byte after func's ftrace call: the return
+ * address of that call, on the stack only while a call of func is in
+ * the ftrace trampoline. There the handler may have chosen a version by
+ * the task's state and left it in the saved registers, not yet in any
+ * return address the walk sees (a task the sweep checks in an IPI, or
+ * one preempted there, stops anywhere): switching it then would send it
+ * into the version of the state it left.
  */
+static void trans_add_range(struct shunt_trans *t, int state,
+			    unsigned long start, unsigned long end)
+{
+	int n = t->nr_ranges[state];
+
+	t->ranges[state][n].start = start;
+	t->ranges[state][n].end = end;
+	/* the entry before the count: smp_load_acquire() below pairs */
+	smp_store_release(&t->nr_ranges[state], n + 1);
+}
+
 static void trans_add_func_ranges(struct shunt_trans *t,
 				  struct shunt_func *func)
 {
-	int np = t->nr_ranges[SHUNT_PATCHED];
-	int nu = t->nr_ranges[SHUNT_UNPATCHED];
-	struct shunt_code_range *r;
+	unsigned long body = shunt_redirect_body(func->old_addr);
+	struct shunt_code_range below;
+	unsigned long start, end;
 
-	if (!func->ops || !func->transition || np == t->max_ranges)
+	if (!func->ops || !func->transition ||
+	    t->nr_ranges[SHUNT_PATCHED] + SHUNT_RANGES_PER_FUNC > t->max_ranges)
 		return;
 	/* leaving PATCHED: this patch's new function */
-	r = &t->ranges[SHUNT_PATCHED][np];
 	if (func->nop) {	/* which runs the original */
-		r->start = func->old_addr;
-		r->end = func->old_addr + func->old_size;
+		start = func->old_addr;
+		end = func->old_addr + func->old_size;
 	} else {
-		r->start = (unsigned long)func->desc->new_func;
-		r->end = r->start + func->new_size;
+		start = (unsigned long)func->desc->new_func;
+		end = start + func->new_size;
 	}
+	trans_add_range(t, SHUNT_PATCHED, start, end);
+	trans_add_range(t, SHUNT_PATCHED, body, body + 1);
 	/* leaving UNPATCHED: what ran before it */
-	shunt_redirect_below(func, &t->ranges[SHUNT_UNPATCHED][nu]);
-	/* the entries before the counts: smp_load_acquire() below pairs */
-	smp_store_release(&t->nr_ranges[SHUNT_PATCHED], np + 1);
-	/* likewise */
-	smp_store_release(&t->nr_ranges[SHUNT_UNPATCHED], nu + 1);
+	shunt_redirect_below(func, &below);
+	trans_add_range(t, SHUNT_UNPATCHED, below.start, below.end);
+	trans_add_range(t, SHUNT_UNPATCHED, body, body + 1);
 }
 
 /* room for every function of the patch, loaded or not */
@@ -244,6 +263,7 @@ static int trans_build_ranges(struct shunt_trans *t)
 	shunt_for_each_object(patch, obj)
 		shunt_for_each_func(obj, func)
 			n++;
+	n *= SHUNT_RANGES_PER_FUNC;
 	t->ranges[0] = kcalloc(n, sizeof(*t->ranges[0]), GFP_KERNEL);
 	t->ranges[1] = kcalloc(n, sizeof(*t->ranges[1]), GFP_KERNEL);
 	if (!t->ranges[0] || !t->ranges[1])

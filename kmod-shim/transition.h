@@ -35,7 +35,7 @@ enum shunt_switch_how {
 static_assert(SHUNT_SWITCH_NR == SHUNT_NR_HOW);
 
 struct shunt_task_slot {
-	struct task_struct *task;	/* NULL: free, SHUNT_SLOT_GONE: exited */
+	struct task_struct *task;	/* NULL: free, else a task or below */
 	int state;
 	/* where its stack last held code it must leave: for 'blocked' */
 	unsigned long last_hit;
@@ -54,7 +54,19 @@ struct shunt_park_batch {
 	struct shunt_park p[4];
 };
 
+/* a function's code and the return address of its ftrace call */
+#define SHUNT_RANGES_PER_FUNC	2
+
+/*
+ * A slot whose task was freed is SHUNT_SLOT_FREED until a grace period
+ * has passed (the sweep): a probe that looked the task up just before
+ * may still switch through it. Only then is it SHUNT_SLOT_GONE, which a
+ * new task may take.
+ */
 #define SHUNT_SLOT_GONE ((struct task_struct *)1UL)
+#define SHUNT_SLOT_FREED ((struct task_struct *)2UL)
+#define SHUNT_SLOT_FREED_OLD ((struct task_struct *)3UL)
+#define shunt_slot_is_task(k) ((unsigned long)(k) > 3UL)
 
 /**
  * struct shunt_task_table - the per-task model's view of every task
@@ -101,7 +113,8 @@ struct shunt_task_table {
  *		module object is patched mid-transition
  * @nr_ranges:	entries of each; lock-free readers use
  *		shunt_transition_ranges()
- * @max_ranges:	room in each: every function of the patch
+ * @max_ranges:	room in each: SHUNT_RANGES_PER_FUNC per function of the
+ *		patch
  * @start:	when it started
  * @stats:	stop-machine's stalls and tries, for the patch's stats
  * @blocked:	"blocked" lines of the last sweep or stop-machine try

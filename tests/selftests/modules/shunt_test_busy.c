@@ -118,7 +118,9 @@ static int pair_show(struct seq_file *m, void *v)
 	unsigned int i, old = 0, new = 0, mixed = 0;
 
 	for (i = 0; i < READ_ONCE(pair_calls); i++) {
-		switch (shunt_pair_a()) {
+		int r = shunt_pair_a();
+
+		switch (r) {
 		case 11:
 			old++;
 			break;
@@ -126,6 +128,9 @@ static int pair_show(struct seq_file *m, void *v)
 			new++;
 			break;
 		default:
+			/* which one: 12 is old a over new b, 21 new a over old b */
+			pr_info("mixed pair: %d in %s/%d\n", r, current->comm,
+				current->pid);
 			mixed++;
 		}
 	}
