@@ -1,5 +1,5 @@
 # TEST: consistency under load: threads calling old-or-new pairs of nested functions never see old and new mixed, across repeated per-task and stop-machine apply/revert cycles
-# TIMEOUT: 300
+# TIMEOUT: 600
 M=$SHUNT_MODULES
 load_module shunt_test_busy pair_calls=20 || fail "insmod shunt_test_busy"
 rm -f /tmp/pair.stop /tmp/pair.[0-9]
