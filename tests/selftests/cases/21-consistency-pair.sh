@@ -14,26 +14,16 @@ trace_events() {
 	done
 }
 load_module shunt_test_busy pair_calls=20 || fail "insmod shunt_test_busy"
-rm -f /tmp/pair.stop /tmp/pair.[0-9]
-for r in 1 2 3 4; do
-	( while [ ! -e /tmp/pair.stop ]; do cat /proc/shunt_test_pair || break; done > /tmp/pair.$r ) &
-done
+pair_after_apply() { trace_events 1; }
+pair_readers 4
 for model in per-task stop-machine; do
 	# A task asleep inside shunt_pair_a() blocks stop-machine, which never
 	# waits; readers that sleep there all the time would block it forever.
 	# They still get preempted inside it now and then (cond_resched).
 	[ $model = stop-machine ] && echo 0 > /sys/module/shunt_test_busy/parameters/pair_sleep
-	i=0
-	while [ $i -lt 8 ]; do
-		shunt apply --consistency=$model --stop-retries=20 $M/shunt_test_pair_patch.ko > /dev/null 2>/tmp/err || fail "$model apply $i: $(cat /tmp/err)"
-		trace_events 1
-		shunt revert shunt_test_pair_patch > /dev/null 2>/tmp/err || fail "$model revert $i: $(cat /tmp/err)"
-		i=$((i + 1))
-	done
+	pair_cycles 8 --consistency=$model --stop-retries=20
 done
-touch /tmp/pair.stop
-wait
-pairs_tally /tmp/pair.[0-9]
+pair_readers_stop
 trace_events 0
 for pid in $(dmesg | sed -n 's/.*mixed pair: .* in [^/]*\/\([0-9]*\)$/\1/p' | sort -u); do
 	say "reader $pid saw a mix; its switches and the transitions:"

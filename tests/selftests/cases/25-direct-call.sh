@@ -45,23 +45,16 @@ assert_no_shunt_patches
 
 say "transitions through the trampoline: pairs never mixed"
 load_module shunt_test_busy pair_calls=20 || fail "insmod shunt_test_busy"
-rm -f /tmp/pair.stop /tmp/pair.[0-9]
-for r in 1 2 3; do
-	( while [ ! -e /tmp/pair.stop ]; do cat /proc/shunt_test_pair || break; done > /tmp/pair.$r ) &
-done
+pair_after_apply() {
+	[ "$1" = 0 ] || return 0
+	grep -q 'direct-->shunt_direct_tramp' /sys/kernel/tracing/enabled_functions || fail "no direct call: $(cat /sys/kernel/tracing/enabled_functions)"
+}
+pair_readers 3
 for model in per-task stop-machine; do
 	[ $model = stop-machine ] && echo 0 > /sys/module/shunt_test_busy/parameters/pair_sleep
-	i=0
-	while [ $i -lt 5 ]; do
-		shunt apply --no-metrics --consistency=$model --stop-retries=20 $M/shunt_test_pair_patch.ko > /dev/null 2>/tmp/err || fail "$model apply $i: $(cat /tmp/err)"
-		[ $i = 0 ] && { grep -q 'direct-->shunt_direct_tramp' /sys/kernel/tracing/enabled_functions || fail "no direct call: $(cat /sys/kernel/tracing/enabled_functions)"; }
-		shunt revert shunt_test_pair_patch > /dev/null 2>/tmp/err || fail "$model revert $i: $(cat /tmp/err)"
-		i=$((i + 1))
-	done
+	pair_cycles 5 --no-metrics --consistency=$model --stop-retries=20
 done
-touch /tmp/pair.stop
-wait
-pairs_tally /tmp/pair.[0-9]
+pair_readers_stop
 assert_eq "$mixed" 0 "mixed old/new pairs"
 [ "$old" -gt 0 ] && [ "$new" -gt 0 ] || fail "the readers did not see both versions"
 assert_no_shunt_patches

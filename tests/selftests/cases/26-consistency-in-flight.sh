@@ -9,21 +9,12 @@ for path in $paths; do
 	handler) opts="--no-metrics --no-direct" ;;
 	direct) opts="--no-metrics" ;;
 	esac
-	rm -f /tmp/pair.stop /tmp/pair.[0-9]
 	# readers that always run in the pair's loop: the sweep finds them
 	# running and checks them in an interrupt, wherever they are
-	for r in 1 2 3; do
-		( while [ ! -e /tmp/pair.stop ]; do cat /proc/shunt_test_pair || break; done > /tmp/pair.$r ) &
-	done
-	i=0
-	while [ $i -lt 10 ]; do
-		shunt apply $opts $M/shunt_test_pair_patch.ko > /dev/null 2>/tmp/err || fail "$path apply $i: $(cat /tmp/err)"
-		shunt revert shunt_test_pair_patch > /dev/null 2>/tmp/err || fail "$path revert $i: $(cat /tmp/err)"
-		i=$((i + 1))
-	done
-	touch /tmp/pair.stop
-	wait
-	pairs_tally /tmp/pair.[0-9]
+	pair_readers 3
+	# shellcheck disable=SC2086
+	pair_cycles 10 $opts
+	pair_readers_stop
 	assert_eq "$mixed" 0 "$path: mixed old/new pairs"
 	[ "$old" -gt 0 ] && [ "$new" -gt 0 ] || fail "$path: the readers did not see both versions"
 done

@@ -235,6 +235,37 @@ wait_eq() {
 	done
 }
 
+# pair_readers N: N readers of /proc/shunt_test_pair (shunt_test_busy),
+# each writing its "old N new M mixed K" lines into /tmp/pair.I, until
+# pair_readers_stop, which stops them, waits and tallies (pairs_tally)
+pair_readers() {
+	local r=1
+	rm -f /tmp/pair.stop /tmp/pair.[0-9]
+	while [ "$r" -le "$1" ]; do
+		( while [ ! -e /tmp/pair.stop ]; do cat /proc/shunt_test_pair || break; done > /tmp/pair.$r ) &
+		r=$((r + 1))
+	done
+}
+pair_readers_stop() {
+	touch /tmp/pair.stop
+	wait
+	pairs_tally /tmp/pair.[0-9]
+}
+
+# pair_cycles N OPTION...: N apply/revert cycles of shunt_test_pair_patch
+# applied with OPTION...; after each apply, pair_after_apply I when the
+# case defines it
+pair_cycles() {
+	local n=$1 i=0
+	shift
+	while [ "$i" -lt "$n" ]; do
+		shunt apply "$@" "$SHUNT_MODULES/shunt_test_pair_patch.ko" > /dev/null 2>/tmp/err || fail "apply $i ($*): $(cat /tmp/err)"
+		if type pair_after_apply > /dev/null 2>&1; then pair_after_apply "$i"; fi
+		shunt revert shunt_test_pair_patch > /dev/null 2>/tmp/err || fail "revert $i ($*): $(cat /tmp/err)"
+		i=$((i + 1))
+	done
+}
+
 # pairs_tally FILE...: sum the "old N new M mixed K" lines the readers of
 # /proc/shunt_test_pair wrote into old, new and mixed, and say them
 pairs_tally() {
