@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/tracepoint.h>
 #include <asm/ibt.h>
+#include <asm/switch_to.h>
 #include <asm/unwind.h>
 
 #include "shunt.h"
@@ -325,6 +326,33 @@ void shunt_clear_relocate_add(Elf_Shdr *sechdrs, const char *strtab,
 		compat_clear_relocate_add(sechdrs, strtab, symndx, relsec, mod);
 }
 
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+/*
+ * Before 6.4 (UNWIND_HINT_END_OF_STACK and UNWIND_HINT_UNDEFINED came
+ * then) one hint, UNWIND_HINT_EMPTY, marked both the real ends of a stack
+ * and code that only lacks ORC data: the retpoline thunks, the ITS
+ * thunks, return_to_handler, entry code. The unwinder ends a walk at
+ * either without an error, so a task interrupted at a thunk's entry (the
+ * sweep's IPI check stops running tasks anywhere) looked clean whatever
+ * it ran below: 6.1 saw mixed old/new calls that way. The real ends are
+ * at the top of the task's stack: ret_from_fork of a kthread at its
+ * pt_regs, the startup frame of an idle task at most one
+ * inactive_task_frame below them. Any other end is not trusted.
+ */
+static bool stack_end_real(struct task_struct *task, unsigned long sp)
+{
+	unsigned long regs = (unsigned long)task_pt_regs(task);
+
+	return sp <= regs && sp + sizeof(struct inactive_task_frame) >= regs;
+}
+#else
+/* 6.4 and later: an unmarked end is an unwind error, a marked one real */
+static bool stack_end_real(struct task_struct *task, unsigned long sp)
+{
+	return true;
+}
+#endif
+
 /*
  * stack_trace_save_tsk_reliable() is not exported. This is the x86 ORC
  * walk of arch_stack_walk_reliable() on the exported unwinder API. The
@@ -340,7 +368,7 @@ int shunt_stack_walk_reliable(struct task_struct *task, shunt_stack_fn fn,
 {
 	struct unwind_state state;
 	struct pt_regs *regs;
-	unsigned long addr;
+	unsigned long addr, sp = 0;
 
 	if (!task_stack_page(task))
 		return 0;	/* exited: nothing on it can run again */
@@ -354,8 +382,11 @@ int shunt_stack_walk_reliable(struct task_struct *task, shunt_stack_fn fn,
 		addr = unwind_get_return_address(&state);
 		if (!addr || !fn(arg, addr))
 			return -EINVAL;
+		sp = state.sp;
 	}
-	return unwind_error(&state) ? -EINVAL : 0;
+	if (unwind_error(&state))
+		return -EINVAL;
+	return stack_end_real(task, sp) ? 0 : -EINVAL;
 }
 
 /*
