@@ -4,6 +4,8 @@ M=$SHUNT_MODULES
 load_module shunt_test_busy pair_calls=50000 pair_sleep=0 || fail "insmod shunt_test_busy"
 paths="handler"
 on_kernel 6.1 || paths="handler direct"
+switch_trace_clear
+pair_after_apply() { switch_trace 1; }
 for path in $paths; do
 	case $path in
 	handler) opts="--no-metrics --no-direct" ;;
@@ -15,6 +17,9 @@ for path in $paths; do
 	# shellcheck disable=SC2086
 	pair_cycles 10 $opts
 	pair_readers_stop
+	switch_trace 0
+	switch_trace_mixes
+	switch_trace_clear
 	assert_eq "$mixed" 0 "$path: mixed old/new pairs"
 	[ "$old" -gt 0 ] && [ "$new" -gt 0 ] || fail "$path: the readers did not see both versions"
 done

@@ -19,9 +19,10 @@ assert_match "$(shunt list)" "^$P +shunt +releasing .* release pending, held by 
 checks=$(grep -c shunt_module_release $T/trace)
 stops=$(grep -c shunt_test_stopm $T/trace)
 [ "$checks" -ge 4 ] || fail "only $checks release checks in 3 s"
-# the kthread may be caught running now and then (it wakes every 20 ms):
-# then, and only then, stop_machine() has the last word
-[ "$stops" -le 2 ] || fail "$stops stop_machine() calls for $checks release checks"
+# the kthread may be caught running now and then (it wakes every 100
+# ms; on a loaded host a vCPU stalls while it runs): then, and only then,
+# stop_machine() has the last word, never at every check
+[ $((stops * 2)) -le "$checks" ] || fail "$stops stop_machine() calls for $checks release checks"
 say "ok: $checks release checks, $stops stop_machine() calls"
 rmmod $P 2>/dev/null && fail "patch module removed while a task sleeps in it"
 busy_hold 0

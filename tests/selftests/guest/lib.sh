@@ -64,6 +64,17 @@ wait_for() {
 	done
 }
 
+# wait_quietly SECONDS CMD...: wait_for that gives up without failing,
+# for the cleanup between tests, which runs in the suite's own shell
+wait_quietly() {
+	local limit=$1 i=0
+	shift
+	while ! "$@" >/dev/null 2>&1 && [ "$i" -lt $((limit * 10)) ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+}
+
 # The kernel log the current test has produced so far (not yet checked).
 klog() { dmesg; }
 
@@ -117,13 +128,25 @@ module_loaded() { [ -d "/sys/module/$1" ]; }
 # the next test starts from a clean kernel.
 reset_kernel_state() {
 	local p m
+	# a failed test may leave tasks held in a patch's code (kthreads,
+	# readers): let them go first, or its release never ends
+	p=/sys/module
+	[ -e $p/shunt_test_busy/parameters/hold ] && echo 0 > $p/shunt_test_busy/parameters/hold
+	[ -e $p/shunt_test_wait/parameters/release ] && echo 1 > $p/shunt_test_wait/parameters/release
+	[ -e $p/shunt_test_late_patch/parameters/release ] && echo 1 > $p/shunt_test_late_patch/parameters/release
 	[ -d /sys/kernel/shunt ] && revert_all
+	# a releasing patch (reverted, its module code still on a stack) goes
+	# once the tasks held there leave (no fail here: this runs in the
+	# suite's own shell; what stays shows in the next test's check)
+	for p in /sys/kernel/shunt/*/state; do
+		wait_quietly 30 sh -c "[ \"\$(cat $p 2>/dev/null)\" != releasing ]"
+	done
 	# metrics of patches a failed test left behind hold their modules
 	rm -rf /sys/fs/bpf/shunt
 	for p in /sys/kernel/livepatch/*; do
 		[ -d "$p" ] || continue
 		echo 0 > "$p/enabled" 2>/dev/null
-		wait_for 30 "kernel livepatch $(basename "$p") to go" test ! -d "$p"
+		wait_quietly 30 test ! -d "$p"
 	done
 	# a module another one uses goes in a later pass
 	for pass in 1 2 3; do
@@ -232,6 +255,32 @@ wait_eq() {
 		i=$((i + 1))
 		[ "$i" -ge $((limit * 10)) ] && fail "timed out after ${limit}s waiting for $file to read '$want' (reads '$(cat "$file" 2>/dev/null)')"
 		sleep 0.1
+	done
+}
+
+# On a mix, how and when the reader that saw it switched: shunt's
+# task_switch and transition events into the trace buffer.
+# switch_trace_clear empties it; switch_trace 1|0 turns the events on or
+# off (they exist once shunt.ko is in: pair_after_apply is the place);
+# switch_trace_mixes says the switches of every reader that logged a
+# mixed pair.
+switch_trace_clear() {
+	echo 16384 > /sys/kernel/tracing/buffer_size_kb
+	: > /sys/kernel/tracing/trace
+}
+switch_trace() {
+	local e
+	for e in shunt_task_switch shunt_transition_start shunt_transition_end; do
+		if [ -e /sys/kernel/tracing/events/shunt/$e ]; then
+			echo "$1" > /sys/kernel/tracing/events/shunt/$e/enable
+		fi
+	done
+}
+switch_trace_mixes() {
+	local pid
+	for pid in $(dmesg | sed -n 's/.*mixed pair: .* in [^/]*\/\([0-9]*\)$/\1/p' | sort -u); do
+		say "reader $pid saw a mix; its switches and the transitions:"
+		grep -E "pid=$pid |shunt_transition" /sys/kernel/tracing/trace | tail -n 40 | sed 's/^/#   /'
 	done
 }
 
