@@ -237,3 +237,20 @@ int shimfs_read_claims(char **text, size_t *size)
 {
 	return read_file(SHUNT_CLAIM_FILE, text, size);
 }
+
+int shimfs_read_calls(const char *patch, struct shimfs_calls *c, int max)
+{
+	char path[PATH_MAX], line[512];
+	int n = 0;
+	FILE *f;
+
+	f = fopen(attr_path(path, sizeof(path), patch, SHIM_ATTR_CALLS), "r");
+	if (!f)
+		return -1;
+	while (n < max && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%319s %llu %llu", c[n].label, &c[n].new_calls,
+			   &c[n].old_calls) == 3)
+			n++;
+	fclose(f);
+	return n;
+}
