@@ -58,20 +58,21 @@ struct shunt_kprobe {
 	struct shunt_ops *ops;
 };
 
+/* 128 bytes (kmalloc-128): mind the slab per function */
 struct shunt_ops {
 	struct hlist_node hnode;	/* in shunt_ops_hash, RCU */
 	unsigned long site;		/* its ftrace call: the handler's ip */
 	unsigned long addr;
 	struct list_head func_stack;	/* shunt_func, newest first, RCU */
-	enum shunt_redirect how;
 	struct shunt_group *group;	/* ftrace; NULL until armed */
 	struct list_head gnode;		/* in group->members */
 	struct shunt_kprobe *kp;	/* kprobe */
 	struct list_head batch;		/* being armed, or queued to go */
-	int dslot;			/* in shunt_direct_tab, or -1 */
 	struct shunt_calls __percpu *calls;	/* the slot's, or its own */
-	bool own_calls;			/* freed with it: not a slot's */
 	struct shunt_calls_sum calls_base;	/* when the top entry came */
+	int dslot;			/* in shunt_direct_tab, or -1 */
+	u8 how;				/* enum shunt_redirect */
+	bool own_calls;			/* freed with it: not a slot's */
 };
 
 /*

@@ -180,12 +180,13 @@ struct shunt_func {
 	struct list_head node;
 	struct list_head stack_node;
 	struct kobject kobj;
+	struct klp_func *nop_desc;
+	struct shunt_calls_sum calls;
+	/* the flags last: 192 bytes, kmalloc-192 */
 	bool transition;
 	bool immediate;
 	bool nop;
-	struct klp_func *nop_desc;
 	bool direct;
-	struct shunt_calls_sum calls;
 };
 
 /**
