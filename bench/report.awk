@@ -100,7 +100,7 @@ function call_section(    ids, labels, refs, i, id, d, ov, ref, k, probes, p, pl
 	# the default metrics (the shim's call counters) keep the ftrace_ops
 	# handler, as --latency's fentry/fexit must (a BPF trampoline cannot
 	# share a function with shunt's direct call); kprobe metrics do not
-	probes["counters"] = "default metrics: the shim's call counters (ftrace_ops handler)"
+	probes["counters"] = "default metrics (the shim's call counters; ftrace: the ftrace_ops handler)"
 	probes["fentry"] = "--latency fentry/fexit (ftrace_ops handler)"
 	probes["kprobe"] = "--latency --probe=kprobe (kprobe/kretprobe)"
 	split("counters fentry kprobe", plist, " ")
@@ -137,7 +137,7 @@ function call_section(    ids, labels, refs, i, id, d, ov, ref, k, probes, p, pl
 	if (have("call.shunt-ftrace.counters") && have("call.shunt-ftrace") && have(d) &&
 	    have("call.klp") && med["call.klp"] - med[d] > 0) {
 		ov = med["call.klp"] - med[d]
-		metrics_line = sprintf("default metrics (the shim's call counters, ftrace_ops handler): overhead %.1f ns = %.2f × klp's %.1f ns; extra over --no-metrics (direct call) %.1f ns = %.2f × klp's; over --no-direct %s",
+		metrics_line = sprintf("the shim's call counters on the ftrace_ops handler: overhead %.1f ns = %.2f × klp's %.1f ns; extra over --no-metrics (direct call) %.1f ns = %.2f × klp's; over --no-direct %s",
 			med["call.shunt-ftrace.counters"] - med[d], (med["call.shunt-ftrace.counters"] - med[d]) / ov, ov,
 			med["call.shunt-ftrace.counters"] - med["call.shunt-ftrace"],
 			(med["call.shunt-ftrace.counters"] - med["call.shunt-ftrace"]) / ov,
