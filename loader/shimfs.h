@@ -126,6 +126,9 @@ struct shimfs_calls {
  */
 int shimfs_read_calls(const char *patch, struct shimfs_calls *c, int max);
 
+/* Parse the text of a calls file: its well-formed lines, at most max. */
+int shimfs_parse_calls(const char *text, struct shimfs_calls *c, int max);
+
 /* A patch's "stats" file: the last transition, or the running one so far. */
 struct shimfs_stats {
 	unsigned long long duration_ns, stop_ns, pending;
