@@ -122,6 +122,10 @@ METRICS=""
 help=$(shunt apply --help 2>&1)
 case $help in *--no-metrics*) NOMETRICS=--no-metrics ;; esac
 case $help in *--probe*) METRICS=yes ;; esac
+# --latency: the BPF per-call probes are an option, the default metrics
+# are the shim's call counters
+LATENCY=""
+case $help in *--latency*) LATENCY=--latency ;; esac
 NODIRECT=""
 case $help in *--no-direct*) NODIRECT=yes ;; esac
 
@@ -148,8 +152,9 @@ hold() {
 }
 
 # shunt_call ID KIND APPLY-OPTIONS...: apply bench_patch through shunt
-# and run the loop; KIND plain, or metrics (BPF metrics must then be
-# attached); with hold, while the transition is held open, if ID has
+# and run the loop; KIND plain, counters (the default metrics: the shim's
+# call counters must count every call) or metrics (BPF metrics must then
+# be attached); with hold, while the transition is held open, if ID has
 # "-trans"
 shunt_call() {
 	local id=$1 kind=$2 trans=""
@@ -168,9 +173,14 @@ shunt_call() {
 	fi
 	if [ "$kind" = metrics ] && [ ! -d /sys/fs/bpf/shunt/bench_patch ]; then
 		absent "$id shunt apply $* left no BPF metrics pinned (no /sys/fs/bpf/shunt/bench_patch)"
+	elif [ "$kind" = counters ] && [ ! -f $SP/bench_patch/calls ]; then
+		absent "$id shunt.ko has no call counters in this build (no $SP/bench_patch/calls)"
 	else
 		if [ "$kind" = metrics ]; then
 			call_row "$id" target $((call_calls / metrics_div))
+		elif [ "$kind" = counters ]; then
+			call_row "$id" target
+			counted_all "$id"
 		else
 			call_row "$id" target
 			[ -z "$trans" ] && call_row call.direct direct
@@ -182,6 +192,15 @@ shunt_call() {
 	fi
 	shunt revert bench_patch > /tmp/bench.err 2>&1 || { failed "$id shunt revert: $(err)"; cleanup; }
 	kprobe_settle "shunt revert bench_patch (applied with $*)" "$id"
+}
+
+# counted_all ID: the shim's counters of bench_target_fn hold at least
+# every call the loop made (the kthread's calls come on top)
+counted_all() {
+	local want=$(((call_warm + call_reps) * call_calls * call_rounds)) got
+	got=$(awk '$1 ~ /:bench_target_fn,/ { print $2 + $3 }' $SP/bench_patch/calls)
+	[ "${got:-0}" -ge "$want" ] ||
+		failed "$1 the shim's call counters say ${got:-nothing} calls, the loop made $want"
 }
 
 # klp_call: the plain klp rows, one pass
@@ -243,6 +262,13 @@ section_call() {
 		shunt_call call.shunt-trans plain $NOMETRICS
 		pass=$((pass + 1))
 	done
+	# the default metrics: the shim's call counters (and BPF probes off
+	# the call path), no option
+	for id in shunt-ftrace shunt-trans shunt-kprobe; do
+		set --
+		[ $id = shunt-kprobe ] && set -- --redirect=kprobe
+		shunt_call call.$id.counters counters "$@"
+	done
 	# a probe left behind by one row must not weigh on the next
 	for probe in fentry kprobe; do
 		for id in shunt-ftrace shunt-trans shunt-kprobe; do
@@ -250,7 +276,11 @@ section_call() {
 				absent "call.$id.$probe shunt apply has no BPF metrics in this build (no --probe in 'shunt apply --help')"
 				continue
 			fi
-			set -- --probe=$probe
+			if [ -n "$LATENCY" ] && case $(uname -r) in 6.1.*) true ;; *) false ;; esac; then
+				absent "call.$id.$probe no --latency on 6.1 (its ftrace cannot share a function between BPF probes and an IPMODIFY ftrace_ops)"
+				continue
+			fi
+			set -- $LATENCY --probe=$probe
 			[ $id = shunt-kprobe ] && set -- "$@" --redirect=kprobe
 			shunt_call call.$id.$probe metrics "$@"
 		done

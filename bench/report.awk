@@ -97,12 +97,14 @@ function call_section(    ids, labels, refs, i, id, d, ov, ref, k, probes, p, pl
 	ids[7] = "call.shunt-trans"; labels[7] = "shunt ftrace, transition held open (per-task lookup)"
 	ids[8] = "call.shunt-ops"; labels[8] = "shunt ftrace --no-direct (ftrace_ops handler)"
 	k = 8
-	# fentry metrics imply the ftrace_ops handler (a BPF trampoline cannot
+	# the default metrics (the shim's call counters) keep the ftrace_ops
+	# handler, as --latency's fentry/fexit must (a BPF trampoline cannot
 	# share a function with shunt's direct call); kprobe metrics do not
-	probes["fentry"] = "metrics fentry/fexit (ftrace_ops handler)"
-	probes["kprobe"] = "metrics kprobe/kretprobe"
-	split("fentry kprobe", plist, " ")
-	for (p = 1; p <= 2; p++)
+	probes["counters"] = "default metrics (the shim's call counters; ftrace: the ftrace_ops handler)"
+	probes["fentry"] = "--latency fentry/fexit (ftrace_ops handler)"
+	probes["kprobe"] = "--latency --probe=kprobe (kprobe/kretprobe)"
+	split("counters fentry kprobe", plist, " ")
+	for (p = 1; p <= 3; p++)
 		for (i = 5; i <= 7; i++) {
 			k++
 			ids[k] = ids[i] "." plist[p]
@@ -130,6 +132,19 @@ function call_section(    ids, labels, refs, i, id, d, ov, ref, k, probes, p, pl
 	for (i = 1; i <= k; i++)
 		if (ids[i] in why_absent && !(ids[i] in n))
 			absent_notes = absent_notes "\n- " labels[i] ": absent: " why_absent[ids[i]]
+	# issue 15's row: what the default metrics cost per call, over klp's
+	# overhead: all of it (row - direct), and beyond --no-metrics
+	if (have("call.shunt-ftrace.counters") && have("call.shunt-ftrace") && have(d) &&
+	    have("call.klp") && med["call.klp"] - med[d] > 0) {
+		ov = med["call.klp"] - med[d]
+		metrics_line = sprintf("the shim's call counters on the ftrace_ops handler: overhead %.1f ns = %.2f × klp's %.1f ns; extra over --no-metrics (direct call) %.1f ns = %.2f × klp's; over --no-direct %s",
+			med["call.shunt-ftrace.counters"] - med[d], (med["call.shunt-ftrace.counters"] - med[d]) / ov, ov,
+			med["call.shunt-ftrace.counters"] - med["call.shunt-ftrace"],
+			(med["call.shunt-ftrace.counters"] - med["call.shunt-ftrace"]) / ov,
+			have("call.shunt-ops") ? sprintf("%.1f ns = %.2f × klp's", med["call.shunt-ftrace.counters"] - med["call.shunt-ops"], (med["call.shunt-ftrace.counters"] - med["call.shunt-ops"]) / ov) : "n/a")
+		out("")
+		out("Default metrics: " metrics_line ".")
+	}
 	if (have("call.shunt-ftrace") && have("call.klp") && have(d)) {
 		headline = sprintf("redirection overhead (patched − direct): shunt ftrace %.1f ns, klp %.1f ns: shunt/klp = %.2f",
 			med["call.shunt-ftrace"] - med[d], med["call.klp"] - med[d], ratio["call.shunt-ftrace"])
@@ -223,6 +238,8 @@ function write_json(    i, id, j, sep, k, first) {
 	printf "},\n" > json
 	if (headline != "")
 		printf "  \"headline\": %s,\n", jstr(headline) > json
+	if (metrics_line != "")
+		printf "  \"default_metrics\": %s,\n", jstr(metrics_line) > json
 	printf "  \"overhead_vs_klp\": {" > json
 	first = 1
 	for (id in ratio) {

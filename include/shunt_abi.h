@@ -32,6 +32,12 @@
  *                      the module, one a line: "PID COMM SYMBOL+OFF/SIZE"
  *     parked       r   kthreads park-kthreads=1 parked in the running (or
  *                      last) transition, one a line: "PID COMM"
+ *     calls        r   the shim's call counters, one line per function:
+ *                      "OBJECT:FUNCTION,SYMPOS NEW OLD": calls it sent to
+ *                      this patch's replacement (NEW) and calls it let go
+ *                      to the code below (OLD: the original or an older
+ *                      patch's; unswitched tasks, a no-op) while this
+ *                      patch's entry was the function's newest
  *     <object>/                  "vmlinux" or the target module's name
  *         patched  r   1 while the object's functions are redirected
  *         <function,sympos>/     sympos 1 when klp_func.old_sympos is 0

@@ -3,13 +3,19 @@
  * The direct-call trampoline (redirect.c): the ftrace call of every
  * function shunt redirects by direct call is "call shunt_direct_tramp".
  * It finds the function by its call site (the return address) in
- * shunt_direct_tab, an open-addressed table of {site, target} that is
- * never freed, so it reads no RCU-protected memory while preemptible.
+ * shunt_direct_tab, an open-addressed table of {site, target, calls}
+ * that is never freed (nor are the counters), so it reads no
+ * RCU-protected memory while preemptible.
  *
  *   target > 1: go to the target instead of back to the function;
  *   target 0:   the original: return to the function's body;
  *   target 1:   a transition runs: ask shunt_direct_slow(site), in C
  *               with preemption off, keeping the argument registers.
+ *
+ * The first two count the call in the function's per-CPU counters
+ * (calls.h) with one "incq %gs:", which needs no preemption off: a task
+ * moved to another CPU between the load and the increment still counts
+ * in the right function's counters, on that CPU.
  *
  * Only %r10 and %r11 are used before that: neither carries an argument
  * at a function's entry. The whole trampoline is UNWIND_HINT_UNDEFINED:
@@ -36,21 +42,24 @@ SYM_CODE_START(shunt_direct_tramp)
 	movabsq	$SHUNT_DIRECT_GOLDEN, %r10
 	imulq	%r11, %r10
 	shrq	$(64 - SHUNT_DIRECT_BITS), %r10
-	shlq	$4, %r10
+	shlq	$SHUNT_DIRECT_ENT_SHIFT, %r10
 .Lprobe:
 	cmpq	%r11, shunt_direct_tab(%r10)
 	je	.Lfound
 	cmpq	$0, shunt_direct_tab(%r10)
 	je	.Loriginal
-	addq	$16, %r10
-	andq	$((16 << SHUNT_DIRECT_BITS) - 1), %r10
+	addq	$(1 << SHUNT_DIRECT_ENT_SHIFT), %r10
+	andq	$((1 << (SHUNT_DIRECT_ENT_SHIFT + SHUNT_DIRECT_BITS)) - 1), %r10
 	jmp	.Lprobe
 .Lfound:
-	movq	shunt_direct_tab+8(%r10), %r10
+	movq	shunt_direct_tab+SHUNT_DIRECT_CALLS(%r10), %r11
+	movq	shunt_direct_tab+SHUNT_DIRECT_TARGET(%r10), %r10
 	cmpq	$SHUNT_DIRECT_SLOW, %r10
 	je	.Lslow
 	testq	%r10, %r10
-	jz	.Loriginal
+	jz	.Lold
+	/* the function's per-CPU counter (calls.h): one instruction */
+	incq	%gs:SHUNT_CALLS_NEW(%r11)
 .Ljump:
 	/*
 	 * Return to the target in place of the ftrace return address, as
@@ -59,7 +68,11 @@ SYM_CODE_START(shunt_direct_tramp)
 	 */
 	movq	%r10, (%rsp)
 	RET
+.Lold:
+	incq	%gs:SHUNT_CALLS_OLD(%r11)
+	RET
 .Lslow:
+	/* shunt_direct_slow() counts this call itself */
 	pushq	%rdi
 	pushq	%rsi
 	pushq	%rdx
@@ -67,7 +80,8 @@ SYM_CODE_START(shunt_direct_tramp)
 	pushq	%r8
 	pushq	%r9
 	pushq	%rax
-	movq	%r11, %rdi
+	movq	7*8(%rsp), %rdi
+	subq	$SHUNT_CALL_SIZE, %rdi
 	call	shunt_direct_slow
 	movq	%rax, %r10
 	popq	%rax

@@ -85,6 +85,7 @@ static void __exit shunt_exit(void)
 	 * instructions (RCU-tasks waits for a voluntary switch of each).
 	 */
 	synchronize_rcu_tasks();
+	shunt_redirect_exit();	/* no task can be in the trampoline now */
 	kobject_put(shunt_root_kobj);
 	pr_info("unloaded\n");
 }

@@ -58,24 +58,29 @@ struct shunt_kprobe {
 	struct shunt_ops *ops;
 };
 
+/* 128 bytes (kmalloc-128): mind the slab per function */
 struct shunt_ops {
 	struct hlist_node hnode;	/* in shunt_ops_hash, RCU */
 	unsigned long site;		/* its ftrace call: the handler's ip */
 	unsigned long addr;
 	struct list_head func_stack;	/* shunt_func, newest first, RCU */
-	enum shunt_redirect how;
 	struct shunt_group *group;	/* ftrace; NULL until armed */
 	struct list_head gnode;		/* in group->members */
 	struct shunt_kprobe *kp;	/* kprobe */
 	struct list_head batch;		/* being armed, or queued to go */
+	struct shunt_calls __percpu *calls;	/* the slot's, or its own */
+	struct shunt_calls_sum calls_base;	/* when the top entry came */
 	int dslot;			/* in shunt_direct_tab, or -1 */
+	u8 how;				/* enum shunt_redirect */
+	bool own_calls;			/* freed with it: not a slot's */
 };
 
 /*
  * Direct calls (direct.S). Sites stay in the table once entered (a
- * function patched again gets its old slot back), so the trampoline
- * never reads freed memory; at most 3/4 of it is used, so a probe
- * always ends. Beyond that, functions get the ftrace_ops handler.
+ * function patched again gets its old slot back), with their call
+ * counters, so the trampoline never reads or writes freed memory; at
+ * most 3/4 of it is used, so a probe always ends. Beyond that (or when
+ * no counters can be allocated), functions get the ftrace_ops handler.
  */
 struct shunt_direct_ent shunt_direct_tab[1 << SHUNT_DIRECT_BITS] __aligned(64);
 static unsigned int shunt_direct_used;
@@ -94,9 +99,12 @@ static int shunt_direct_slot(unsigned long site)
 	}
 	if (shunt_direct_used >= (3 << SHUNT_DIRECT_BITS) / 4)
 		return -1;
+	shunt_direct_tab[i].calls = shunt_calls_alloc();
+	if (!shunt_direct_tab[i].calls)
+		return -1;
 	shunt_direct_used++;
 	WRITE_ONCE(shunt_direct_tab[i].target, 0);
-	/* the target before the site: pairs with the address dependency */
+	/* the rest before the site: pairs with the address dependency */
 	smp_wmb();
 	WRITE_ONCE(shunt_direct_tab[i].site, site);
 	return i;
@@ -141,11 +149,13 @@ static __always_inline struct shunt_ops *shunt_ops_lookup(unsigned long ip)
  * common path saves no registers for the call.
  */
 static noinline notrace unsigned long
-shunt_ops_target_trans(struct shunt_ops *ops, struct shunt_func *func)
+shunt_ops_target_trans(struct shunt_ops *ops, struct shunt_func *func,
+		       bool *top)
 {
 	/* pairs with the smp_wmb() before clearing transition */
 	smp_rmb();
 	if (shunt_task_state() == SHUNT_UNPATCHED) {
+		*top = false;
 		func = list_entry_rcu(func->stack_node.next,
 				      struct shunt_func, stack_node);
 		if (&func->stack_node == &ops->func_stack)
@@ -154,8 +164,6 @@ shunt_ops_target_trans(struct shunt_ops *ops, struct shunt_func *func)
 	return READ_ONCE(func->new_addr);
 }
 
-/* where a call to ops' function goes: 0 for the original */
-static __always_inline unsigned long shunt_ops_target(struct shunt_ops *ops);
 
 /*
  * Tell the trampoline where ops' function goes now: the top entry's
@@ -177,6 +185,45 @@ static void shunt_ops_publish(struct shunt_ops *ops)
 	WRITE_ONCE(shunt_direct_tab[ops->dslot].target, target);
 }
 
+/*
+ * The top entry of ops changes: the one leaving the top (NULL for none)
+ * keeps its calls, the next one counts from now (calls.c).
+ */
+static void shunt_ops_handover(struct shunt_ops *ops, struct shunt_func *from)
+{
+	shunt_calls_handover(ops->calls, &ops->calls_base, from);
+}
+
+/*
+ * The counters of func's function while func is its top entry (and the
+ * sums they had when it became the top), else NULL.
+ */
+struct shunt_calls __percpu *shunt_redirect_calls(struct shunt_func *func,
+						  struct shunt_calls_sum **base)
+{
+	lockdep_assert_held(&shunt_mutex);
+	if (!func->ops || shunt_redirect_top(func) != func)
+		return NULL;
+	*base = &func->ops->calls_base;
+	return func->ops->calls;
+}
+
+static void shunt_ops_free(struct shunt_ops *ops)
+{
+	if (ops->own_calls)
+		shunt_calls_free(ops->calls);
+	kfree(ops);
+}
+
+/* At module exit, nothing redirected: the counters of the table's slots. */
+void shunt_redirect_exit(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(shunt_direct_tab); i++)
+		shunt_calls_free(shunt_direct_tab[i].calls);
+}
+
 /* func's transition flag changed (core.c) */
 void shunt_redirect_refresh(struct shunt_func *func)
 {
@@ -185,18 +232,27 @@ void shunt_redirect_refresh(struct shunt_func *func)
 		shunt_ops_publish(func->ops);
 }
 
+/*
+ * Where a call to ops' function goes (0 for the original), counted:
+ * new when it is the top entry's replacement, old otherwise.
+ */
 static __always_inline unsigned long shunt_ops_target(struct shunt_ops *ops)
 {
 	struct shunt_func *func;
+	unsigned long target;
+	bool top = true;
 
 	func = list_first_or_null_rcu(&ops->func_stack, struct shunt_func,
 				      stack_node);
 	if (unlikely(!func))
 		return 0;
 	if (unlikely(READ_ONCE(func->transition)))
-		return shunt_ops_target_trans(ops, func);
-	/* 0 for a nop (atomic replace): the original */
-	return READ_ONCE(func->new_addr);
+		target = shunt_ops_target_trans(ops, func, &top);
+	else
+		/* 0 for a nop (atomic replace): the original */
+		target = READ_ONCE(func->new_addr);
+	shunt_calls_hit(ops->calls, top && target);
+	return target;
 }
 
 /*
@@ -524,6 +580,8 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 			list_del_init(&ops->batch);
 			ops->group->nr_going--;
 		}
+		shunt_ops_handover(ops, list_first_entry_or_null(&ops->func_stack,
+				   struct shunt_func, stack_node));
 		list_add_rcu(&func->stack_node, &ops->func_stack);
 		shunt_ops_publish(ops);
 		func->ops = ops;
@@ -548,15 +606,26 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 	/* on the stack before arming: the handler never sees it empty */
 	list_add_rcu(&func->stack_node, &ops->func_stack);
 
+	if (how == SHUNT_REDIRECT_FTRACE_ID && SHUNT_HAVE_DIRECT_CALLS &&
+	    !func->obj->patch->opts.no_direct)
+		ops->dslot = shunt_direct_slot(site);
+	ops->own_calls = ops->dslot < 0;
+	ops->calls = ops->dslot >= 0 ? shunt_direct_tab[ops->dslot].calls :
+				       shunt_calls_alloc();
+	if (!ops->calls) {
+		snprintf(err, errlen, "out of memory for function '%s'", name);
+		kfree(ops);
+		return -ENOMEM;
+	}
+	/* a slot's counters go on from where they were */
+	shunt_ops_handover(ops, NULL);
 	if (how == SHUNT_REDIRECT_KPROBE_ID) {
 		ret = shunt_ops_arm_kprobe(ops, name, err, errlen);
 		if (ret) {
-			kfree(ops);
+			shunt_ops_free(ops);
 			return ret;
 		}
 	} else {
-		if (SHUNT_HAVE_DIRECT_CALLS && !func->obj->patch->opts.no_direct)
-			ops->dslot = shunt_direct_slot(site);
 		shunt_ops_publish(ops);
 		list_add_tail(&ops->batch, &shunt_ops_arming);
 	}
@@ -594,6 +663,8 @@ void shunt_redirect_pop(struct shunt_func *func)
 	trace_shunt_func_restore(func->obj->patch->mod->name,
 				 func->desc->old_name, func->old_addr,
 				 func->obj->name);
+	if (shunt_redirect_top(func) == func)
+		shunt_ops_handover(ops, func);
 	func->ops = NULL;
 	WRITE_ONCE(func->direct, false);
 	list_del_rcu(&func->stack_node);
@@ -615,7 +686,7 @@ void shunt_redirect_pop(struct shunt_func *func)
 		list_del_init(&ops->batch);
 		hash_del_rcu(&ops->hnode);
 		/* the handler never looks it up: its address is not armed */
-		kfree(ops);
+		shunt_ops_free(ops);
 	}
 }
 
@@ -709,7 +780,7 @@ void shunt_redirect_sync(void)
 	synchronize_rcu();
 	synchronize_rcu_tasks_rude();
 	list_for_each_entry_safe(ops, tmp, &going, batch)
-		kfree(ops);
+		shunt_ops_free(ops);
 }
 
 /*

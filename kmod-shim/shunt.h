@@ -36,6 +36,7 @@
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 
+#include "calls.h"
 #include "compat.h"
 #include "shunt_abi.h"
 
@@ -164,6 +165,8 @@ struct shunt_ops;
  * @nop_desc:	the klp_func a nop pretends to be (allocated for nops only)
  * @direct:	its function's ftrace call is a direct call to shunt's
  *		trampoline (redirect.c, under shunt_mutex; sysfs reads it)
+ * @calls:	calls counted while it was the newest entry, up to its
+ *		last handover (calls.c, under shunt_mutex)
  */
 struct shunt_func {
 	const struct klp_func *desc;
@@ -177,10 +180,12 @@ struct shunt_func {
 	struct list_head node;
 	struct list_head stack_node;
 	struct kobject kobj;
+	struct klp_func *nop_desc;
+	struct shunt_calls_sum calls;
+	/* the flags last: 192 bytes, kmalloc-192 */
 	bool transition;
 	bool immediate;
 	bool nop;
-	struct klp_func *nop_desc;
 	bool direct;
 };
 
@@ -380,6 +385,9 @@ unsigned long shunt_redirect_body(unsigned long addr);
 struct shunt_func *shunt_redirect_top(struct shunt_func *func);
 void shunt_redirect_below(struct shunt_func *func,
 			  struct shunt_code_range *below);
+struct shunt_calls __percpu *shunt_redirect_calls(struct shunt_func *func,
+						  struct shunt_calls_sum **base);
+void shunt_redirect_exit(void);
 
 /* sysfs.c */
 int shunt_sysfs_add_patch(struct shunt_patch *patch);

@@ -168,6 +168,42 @@ static ssize_t error_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return len;
 }
 
+/*
+ * The call counters (calls.c), one line per function:
+ * "OBJECT:FUNCTION,SYMPOS NEW OLD", the calls the shim sent to this
+ * patch's replacement and those it let go to the code below while this
+ * patch's entry was the function's newest. As many lines as fit in the
+ * page; the loader gives metrics to at most 64 functions anyway.
+ */
+static ssize_t calls_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct shunt_patch *patch = to_patch(kobj);
+	struct shunt_calls_sum sum;
+	struct shunt_object *obj;
+	struct shunt_func *func;
+	char line[320];
+	ssize_t len = 0;
+	int n;
+
+	mutex_lock(&shunt_mutex);
+	shunt_for_each_object(patch, obj) {
+		shunt_for_each_func(obj, func) {
+			shunt_calls_read(func, &sum);
+			n = scnprintf(line, sizeof(line), "%s:%s,%lu %llu %llu\n",
+				      obj->name, func->desc->old_name,
+				      func->sympos, sum.new, sum.old);
+			if (len + n >= PAGE_SIZE)
+				goto out;
+			memcpy(buf + len, line, n);
+			len += n;
+		}
+	}
+out:
+	mutex_unlock(&shunt_mutex);
+	return len;
+}
+
 static ssize_t replaced_by_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
@@ -190,6 +226,7 @@ static struct kobj_attribute forced_attr = __ATTR_RO(forced);
 static struct kobj_attribute stats_attr = __ATTR_RO(stats);
 static struct kobj_attribute error_attr = __ATTR_RO(error);
 static struct kobj_attribute replaced_by_attr = __ATTR_RO(replaced_by);
+static struct kobj_attribute calls_attr = __ATTR_RO(calls);
 
 static struct attribute *shunt_patch_attrs[] = {
 	&enabled_attr.attr,
@@ -206,6 +243,7 @@ static struct attribute *shunt_patch_attrs[] = {
 	&stats_attr.attr,
 	&error_attr.attr,
 	&replaced_by_attr.attr,
+	&calls_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(shunt_patch);

@@ -59,8 +59,8 @@ void apply_usage(void)
 	       "                        another kprobe's handler runs its old body)\n"
 	       "  --no-direct           ftrace: keep the IPMODIFY ftrace_ops handler on\n"
 	       "                        the functions instead of a direct call (a BPF\n"
-	       "                        fentry/fexit of an original needs it; the\n"
-	       "                        default fentry metrics imply it)\n"
+	       "                        fentry/fexit of an original needs it; metrics,\n"
+	       "                        but for --probe=kprobe, imply it)\n"
 	       "  --replace             replace every shunt patch applied before\n"
 	       "  --stop-retries=N      stop-machine attempts after the first (5, at most 50)\n"
 	       "  --park-kthreads       per-task: park a per-CPU hotplug kthread (smpboot:\n"
@@ -71,12 +71,19 @@ void apply_usage(void)
 	       "  --timeout=S           give the transition S seconds (%d), then name\n"
 	       "                        the blocking tasks and reverse it\n"
 	       "  --no-wait             return once the transition has started\n"
-	       "  --no-metrics          attach no BPF programs at all\n"
-	       "  --probe=KIND          how metrics probe vmlinux's originals: fentry\n"
+	       "  --no-metrics          attach no BPF programs at all (the shim's call\n"
+	       "                        counters count anyway; no report is printed)\n"
+	       "                        Default metrics: the shim's call counters and\n"
+	       "                        BPF probes of the transition and of old-body\n"
+	       "                        runs, none on the call path\n"
+	       "  --latency             also BPF probes on every call of the originals\n"
+	       "                        and the new functions: calls per phase and\n"
+	       "                        latency, at microseconds per call (not on 6.1)\n"
+	       "  --probe=KIND          --latency's probes of vmlinux's originals: fentry\n"
 	       "                        (default: fentry/fexit) or kprobe\n"
-	       "                        (kprobe/kretprobe); new functions and the\n"
-	       "                        originals in modules always get kprobes,\n"
-	       "                        which do not hold their module\n"
+	       "                        (kprobe/kretprobe); implies --latency; new\n"
+	       "                        functions and the originals in modules always\n"
+	       "                        get kprobes, which do not hold their module\n"
 	       "  --strict              fail (and undo the apply) when a function\n"
 	       "                        cannot be probed\n"
 	       "  --shim=PATH           shunt.ko to load if it is not loaded (default:\n"
@@ -116,6 +123,7 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 		{ "no-metrics", no_argument, NULL, 'M' },
 		{ "no-direct", no_argument, NULL, 'D' },
 		{ "probe", required_argument, NULL, 'p' },
+		{ "latency", no_argument, NULL, 'L' },
 		{ "strict", no_argument, NULL, 'X' },
 		{ "shim", required_argument, NULL, 'S' },
 		{ "all", no_argument, NULL, 'A' },
@@ -191,6 +199,10 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 				return usage_error(argv[0], "--probe is fentry or kprobe, not '%s'",
 						   optarg);
 			o->metrics.kprobe = !strcmp(optarg, "kprobe");
+			o->metrics.latency = 1;
+			break;
+		case 'L':
+			o->metrics.latency = 1;
 			break;
 		case 'X':
 			o->metrics.strict = 1;
@@ -219,6 +231,8 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o)
 	}
 	if (optind >= argc)
 		return usage_error(argv[0], "which module? FILE.ko is missing");
+	if (o->no_metrics && o->metrics.latency)
+		return usage_error(argv[0], "--latency (or --probe) and --no-metrics exclude each other");
 	if (o->claim.park_kthreads && o->claim.consistency &&
 	    strcmp(o->claim.consistency, SHUNT_CONSISTENCY_PER_TASK))
 		return usage_error(argv[0], "--park-kthreads needs --consistency=per-task");
@@ -481,6 +495,7 @@ static void give_up(const char *name, double timeout)
 /* How an apply's BPF metrics stand after each step */
 enum apply_metrics {
 	METRICS_OFF,		/* --no-metrics, or going on without them */
+	METRICS_SHIM,		/* no BPF here: the shim's counters alone */
 	METRICS_ON,
 	METRICS_FATAL,		/* --strict, and they could not be attached */
 };
@@ -491,7 +506,8 @@ enum apply_metrics {
  * function, ftrace's list function meets an ops without a handler
  * ("WARNING ... kernel/trace/ftrace.c ... arch_ftrace_ops_list_func"),
  * skips the redirection, and taking the probes down warns and has locked
- * up the VM. 6.12 is fine. There apply goes without metrics, and says so.
+ * up the VM. 6.12 is fine. There apply goes with the shim's call
+ * counters alone, and says so; --latency is refused.
  */
 static bool metrics_safe_here(void)
 {
@@ -510,12 +526,12 @@ static enum apply_metrics begin_metrics(const char *name,
 	if (o->no_metrics)
 		return METRICS_OFF;
 	if (!metrics_safe_here()) {
-		printf("shunt: %s: no BPF metrics on this kernel: its ftrace cannot share a function between BPF probes and an IPMODIFY ftrace_ops (6.1; 6.12 can)\n",
+		printf("shunt: %s: no BPF metrics on this kernel: its ftrace cannot share a function between BPF probes and an IPMODIFY ftrace_ops (6.1; 6.12 can); the shim's call counters only\n",
 		       name);
 		fflush(stdout);
 		if (o->metrics.strict)
 			return METRICS_FATAL;
-		return METRICS_OFF;
+		return METRICS_SHIM;
 	}
 	if (!metrics_begin(name))
 		return METRICS_ON;
@@ -644,10 +660,21 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		fprintf(stderr, "shunt: %s: module %s is already loaded\n", file, name);
 		goto out;
 	}
+	if (o->metrics.latency && !metrics_safe_here()) {
+		fprintf(stderr, "shunt: %s: --latency is not available on this kernel: its ftrace cannot share a function between BPF probes and an IPMODIFY ftrace_ops (6.1; 6.12 can)\n",
+			file);
+		goto out;
+	}
 	/*
-	 * fentry/fexit on vmlinux's originals is a BPF trampoline, a direct
-	 * ftrace user: it can share a function with an IPMODIFY ftrace_ops,
-	 * not with the shim's direct call. Keep the ftrace_ops then.
+	 * --latency's fentry/fexit on vmlinux's originals is a BPF
+	 * trampoline, a direct ftrace user: it can share a function with an
+	 * IPMODIFY ftrace_ops, not with the shim's direct call. The default
+	 * metrics (the shim's counters count on either path) keep the
+	 * ftrace_ops too, as before: anybody's BPF trampoline still fits on
+	 * the originals, and an atomic replace that drops a function takes
+	 * it off ftrace at once (a registered direct ops cannot lose
+	 * addresses on 6.12). Only --no-metrics and --probe=kprobe get the
+	 * direct call.
 	 */
 	if (!o->no_metrics && !o->metrics.kprobe)
 		o->claim.no_direct = 1;
@@ -715,7 +742,7 @@ static int apply(const char *file, const char *params, struct apply_opts *o)
 		goto out;
 	}
 	print_applied(name);
-	if (metrics == METRICS_ON)
+	if (metrics == METRICS_ON || metrics == METRICS_SHIM)
 		print_metrics(name);
 	ret = EXIT_OK;
 out:

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The BPF metrics of a shunt patch: the per-function probes of
- * bpf/metrics.bpf.c (kprobes on the new functions; fentry/fexit per
- * function or kprobes on the originals), and when
+ * bpf/metrics.bpf.c (by default the old-body kprobe alone, which runs
+ * only when the original's body does: the calls themselves are counted
+ * by the shim; with --latency also kprobes on the new functions and
+ * fentry/fexit per function or kprobes on the originals), and when
  * they come and go together with the transition programs (events.c) and
  * the blockers iterator (blockers.c) in the patch's pin directory.
  */
@@ -177,11 +179,11 @@ static int load_main(struct attach_ctx *c, const struct target *t,
 		     const struct shunt_func_info *fi, int n)
 {
 	struct metrics_bpf *m;
-	bool kp_old = c->o->kprobe;
+	bool lat = c->o->latency, kp_old = lat && c->o->kprobe;
 	int err;
 
 	/* module objects' originals are always probed with kprobes */
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n && lat; i++)
 		if (t[i].in_module || t[i].a.direct)
 			kp_old = true;
 
@@ -195,8 +197,8 @@ static int load_main(struct attach_ctx *c, const struct target *t,
 	bpf_program__set_autoload(m->progs.shunt_kold_in, kp_old);
 	bpf_program__set_autoload(m->progs.shunt_kold_out, kp_old);
 	/* new functions: always kprobes (see attach_target()) */
-	bpf_program__set_autoload(m->progs.shunt_knew_in, true);
-	bpf_program__set_autoload(m->progs.shunt_knew_out, true);
+	bpf_program__set_autoload(m->progs.shunt_knew_in, lat);
+	bpf_program__set_autoload(m->progs.shunt_knew_out, lat);
 	err = metrics_bpf__load(m);
 	if (err) {
 		fprintf(stderr, "shunt: metrics: cannot load the probes: %s\n",
@@ -313,13 +315,16 @@ static int attach_target(struct attach_ctx *c, const struct target *t, int i)
 	struct metrics_bpf *m = c->main;
 	bool old_kp = c->o->kprobe || t->in_module || t->a.direct;
 
+	if (attach_kprobe(c, m->progs.shunt_old_body, t, i, t->a.old_body,
+			  false, "old_body"))
+		return -1;
+	/* by default the shim counts the calls: nothing on the call path */
+	if (!c->o->latency)
+		return 0;
 	/* an older patch put a direct call there: no BPF trampoline fits */
 	if (!c->o->kprobe && !t->in_module && t->a.direct)
 		fprintf(stderr, "shunt: metrics: %s: kprobe/kretprobe on the original: an earlier shunt patch gave it a direct call, which no BPF trampoline can share\n",
 			t->label);
-	if (attach_kprobe(c, m->progs.shunt_old_body, t, i, t->a.old_body,
-			  false, "old_body"))
-		return -1;
 	if (old_kp &&
 	    (attach_kprobe(c, m->progs.shunt_kold_in, t, i, t->a.old_addr,
 			   false, "kold_in") ||
@@ -363,10 +368,15 @@ int metrics_attach(const char *name, const struct metrics_opts *o)
 			goto out;
 	if (blockers_attach(&c.pd, fi, n))
 		goto out;
-	printf("  metrics: %d function(s), %s, kprobe/kretprobe on the new functions, %d probe(s) pinned in %s%s\n",
-	       n, o->kprobe ? "kprobe/kretprobe on the originals" :
-	       "fentry/fexit on vmlinux's originals", c.pd.nr_links,
-	       c.pd.path, c.failed ? " (some probes missing, see above)" : "");
+	if (o->latency)
+		printf("  metrics: %d function(s), latency: %s, kprobe/kretprobe on the new functions, %d probe(s) pinned in %s%s\n",
+		       n, o->kprobe ? "kprobe/kretprobe on the originals" :
+		       "fentry/fexit on vmlinux's originals", c.pd.nr_links,
+		       c.pd.path, c.failed ? " (some probes missing, see above)" : "");
+	else
+		printf("  metrics: %d function(s), call counters in the shim, BPF old-body probes, %d probe(s) pinned in %s%s\n",
+		       n, c.pd.nr_links, c.pd.path,
+		       c.failed ? " (some probes missing, see above)" : "");
 	ret = 0;
 out:
 	if (ret)

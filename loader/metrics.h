@@ -9,7 +9,8 @@
 #define SHUNT_METRICS_LOADER_H
 
 struct metrics_opts {
-	int kprobe;		/* vmlinux originals by kprobe, not fentry */
+	int latency;		/* BPF probes on every call (--latency) */
+	int kprobe;		/* latency: vmlinux originals by kprobe, not fentry */
 	int strict;		/* a function that cannot be probed is an error */
 };
 
@@ -23,8 +24,10 @@ int metrics_begin(const char *name);
 
 /*
  * Once its module is loaded (the functions and their BTF exist only
- * then): attach to every function of shunt patch name, and the blockers
- * iterator (blockers.c), and pin. Functions that cannot be probed are
+ * then): attach the old-body probe of every function of shunt patch name
+ * (with latency also the probes on every call of the original and the
+ * replacement), and the blockers iterator (blockers.c), and pin. Without
+ * latency the new calls are the shim's own call counters. Functions that cannot be probed are
  * named on stderr with the reason; with strict that fails the whole
  * attach. Returns 0, or -1 with nothing left pinned.
  */

@@ -69,6 +69,36 @@ void report_delta(struct metrics_snapshot *d,
 	hist_sub(&d->events.stop_stall, &cur->events.stop_stall,
 		 &prev->events.stop_stall);
 	d->events.violations = cur->events.violations - prev->events.violations;
+	for (int i = 0; i < cur->nr_funcs; i++) {
+		d->shim[i].new_calls = cur->shim[i].new_calls - prev->shim[i].new_calls;
+		d->shim[i].old_calls = cur->shim[i].old_calls - prev->shim[i].old_calls;
+	}
+}
+
+/*
+ * What measured the numbers: the shim's call counters always (while the
+ * patch exists); BPF, when pinned, for the transition, the old body and,
+ * with --latency, every call of the new function and of the original.
+ */
+static const char *mode_str(const struct metrics_snapshot *s)
+{
+	if (!s->bpf)
+		return "counters-only";
+	for (int i = 0; i < s->nr_funcs; i++)
+		if (s->new_probed[i])
+			return "latency";
+	return "counters";
+}
+
+const char *report_mode_text(const struct metrics_snapshot *s)
+{
+	const char *m = mode_str(s);
+
+	if (!strcmp(m, "counters-only"))
+		return "the shim's call counters alone (no BPF programs: --no-metrics, or a kernel without BPF metrics)";
+	if (!strcmp(m, "latency"))
+		return "BPF probes on every call (--latency): calls and latency per phase; the shim's call counters";
+	return "the shim's call counters (new calls), BPF old-body and transition probes (old calls, safety); latency needs --latency";
 }
 
 /* one version of one function: calls per phase, and every phase together */
@@ -122,6 +152,11 @@ static void print_version_text(FILE *f, const char *version,
 		print_hist(f, lat, "    ");
 }
 
+static void print_new_counted(FILE *f, const struct shim_counts *sc);
+static void print_text_counters(FILE *f, const char *name,
+				const struct metrics_snapshot *s,
+				double interval_s);
+
 static void print_text(FILE *f, const char *name,
 		       const struct metrics_snapshot *s, double interval_s)
 {
@@ -130,6 +165,10 @@ static void print_text(FILE *f, const char *name,
 	time_t now = time(NULL);
 	int any = 0;
 
+	if (!s->bpf) {
+		print_text_counters(f, name, s, interval_s);
+		return;
+	}
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
 	fprintf(f, "%s metrics of %s%s", when, name,
 		interval_s > 0 ? "" : " (since apply)");
@@ -151,6 +190,7 @@ static void print_text(FILE *f, const char *name,
 		any = 1;
 	}
 	fprintf(f, "%s\n", any ? "" : " none");
+	fprintf(f, "  measured by %s\n", report_mode_text(s));
 	if (ev->switch_lat.count) {
 		fprintf(f, "  per-task switch latency (from the start of the transition):\n");
 		print_hist(f, &ev->switch_lat, "  ");
@@ -183,15 +223,57 @@ static void print_text(FILE *f, const char *name,
 		fprintf(f, "\n");
 	}
 	for (int fn = 0; fn < s->nr_funcs; fn++) {
+		const struct shim_counts *sc = &s->shim[fn];
+
 		fprintf(f, "  %s: in the old body now: %lld\n", s->funcs[fn].name,
 			(long long)s->funcs[fn].in_flight);
 		for (int v = 0; v < SHUNT_NR_VERSIONS; v++) {
 			struct version_total t;
 
+			if (v == SHUNT_NEW && !s->new_probed[fn]) {
+				print_new_counted(f, sc);
+				continue;
+			}
 			version_total(s, fn, v, &t);
 			print_version_text(f, version_names[v], &t);
 		}
+		if (sc->known)
+			fprintf(f, "    routed by the shim: %llu to the new function, %llu to the code below\n",
+				(unsigned long long)sc->new_calls,
+				(unsigned long long)sc->old_calls);
 	}
+}
+
+/* "    new: 12 calls (the shim's counter; ...)" without BPF on the new side */
+static void print_new_counted(FILE *f, const struct shim_counts *sc)
+{
+	if (!sc->known) {
+		fprintf(f, "    new: ? calls (the shim's counters went with the patch; per phase and latency with --latency)\n");
+		return;
+	}
+	fprintf(f, "    new: %llu calls (the shim's counter; per phase and latency with --latency)\n",
+		(unsigned long long)sc->new_calls);
+}
+
+/* Without BPF: the shim's counters are all there is. */
+static void print_text_counters(FILE *f, const char *name,
+				const struct metrics_snapshot *s,
+				double interval_s)
+{
+	char when[32];
+	time_t now = time(NULL);
+
+	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
+	fprintf(f, "%s metrics of %s%s", when, name,
+		interval_s > 0 ? "" : " (since apply)");
+	if (interval_s > 0)
+		fprintf(f, " (last %.1f s)", interval_s);
+	fprintf(f, "; measured by %s\n", report_mode_text(s));
+	for (int fn = 0; fn < s->nr_funcs; fn++)
+		fprintf(f, "  %s:\n    new: %llu calls (sent to the new function)\n    old: %llu calls (let go to the code below)\n",
+			s->funcs[fn].name,
+			(unsigned long long)s->shim[fn].new_calls,
+			(unsigned long long)s->shim[fn].old_calls);
 }
 
 static void json_hist(FILE *f, const char *key, const struct shunt_hist *h)
@@ -212,6 +294,31 @@ static void print_version_json(FILE *f, const char *version,
 	fprintf(f, "}");
 }
 
+/* ,"shim":{"new":N,"old":M} while the shim has the patch */
+static void print_shim_json(FILE *f, const struct shim_counts *sc)
+{
+	if (sc->known)
+		fprintf(f, ",\"shim\":{\"new\":%llu,\"old\":%llu}",
+			(unsigned long long)sc->new_calls,
+			(unsigned long long)sc->old_calls);
+}
+
+/* the rest of the JSON object without BPF: the shim's counters */
+static void print_json_counters(FILE *f, const struct metrics_snapshot *s)
+{
+	fprintf(f, ",\"functions\":[");
+	for (int fn = 0; fn < s->nr_funcs; fn++) {
+		fprintf(f, "%s{", fn ? "," : "");
+		json_kv_str(f, "name", s->funcs[fn].name, 1);
+		fprintf(f, ",\"new\":{\"counted_by\":\"shim\",\"calls\":%llu},\"old\":{\"counted_by\":\"shim\",\"calls\":%llu}",
+			(unsigned long long)s->shim[fn].new_calls,
+			(unsigned long long)s->shim[fn].old_calls);
+		print_shim_json(f, &s->shim[fn]);
+		fprintf(f, "}");
+	}
+	fprintf(f, "]}\n");
+}
+
 static void print_json(FILE *f, const char *name,
 		       const struct metrics_snapshot *s, double interval_s)
 {
@@ -224,6 +331,11 @@ static void print_json(FILE *f, const char *name,
 	json_kv_str(f, "time", when, 1);
 	json_kv_str(f, "patch", name, 0);
 	fprintf(f, ",\"interval_s\":%.3f", interval_s > 0 ? interval_s : 0);
+	json_kv_str(f, "mode", mode_str(s), 0);
+	if (!s->bpf) {
+		print_json_counters(f, s);
+		return;
+	}
 	json_kv_str(f, "phase", phase_str(ev), 0);
 	json_kv_str(f, "ended", end_str(ev) ? end_str(ev) : "", 0);
 	if (ev->phase == SHUNT_AFTER && ev->end_ns > ev->start_ns && ev->start_ns)
@@ -254,9 +366,18 @@ static void print_json(FILE *f, const char *name,
 		for (int v = 0; v < SHUNT_NR_VERSIONS; v++) {
 			struct version_total t;
 
+			if (v == SHUNT_NEW && !s->new_probed[fn]) {
+				fprintf(f, ",\"new\":{\"counted_by\":\"shim\"");
+				if (s->shim[fn].known)
+					fprintf(f, ",\"calls\":%llu",
+						(unsigned long long)s->shim[fn].new_calls);
+				fprintf(f, "}");
+				continue;
+			}
 			version_total(s, fn, v, &t);
 			print_version_json(f, version_names[v], &t);
 		}
+		print_shim_json(f, &s->shim[fn]);
 		fprintf(f, "}");
 	}
 	fprintf(f, "]}\n");
@@ -276,9 +397,12 @@ void report_usage(void)
 {
 	printf("usage: shunt report NAME [--interval S] [--count N] [--json]\n"
 	       "\n"
-	       "Print the BPF metrics pinned for shunt patch NAME: old and new calls\n"
-	       "and latency per function and transition phase, old-body executions,\n"
-	       "task switches and stop_machine stalls. With --interval, print what\n"
+	       "Print the metrics of shunt patch NAME: per function the calls the shim\n"
+	       "sent to the new function and let go to the code below (its call\n"
+	       "counters); with BPF probes pinned (apply without --no-metrics) old-body\n"
+	       "executions per transition phase, task switches and stop_machine\n"
+	       "stalls; with 'apply --latency' also new calls per phase and latency\n"
+	       "of old and new. The report says which measured what. With --interval, print what\n"
 	       "happened in each interval (--count times, default until interrupted).\n"
 	       "--json prints one JSON object per line (per interval). For a patch\n"
 	       "that is gone (reverted or replaced without 'shunt revert'), print\n"

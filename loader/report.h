@@ -14,6 +14,9 @@
 void report_print(FILE *f, const char *name, const struct metrics_snapshot *s,
 		  double interval_s, int json);
 
+/* What measured the numbers of s, in words (a line's worth). */
+const char *report_mode_text(const struct metrics_snapshot *s);
+
 /* d = cur - prev for every counter (histograms included) */
 void report_delta(struct metrics_snapshot *d,
 		  const struct metrics_snapshot *cur,

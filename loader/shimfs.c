@@ -237,3 +237,34 @@ int shimfs_read_claims(char **text, size_t *size)
 {
 	return read_file(SHUNT_CLAIM_FILE, text, size);
 }
+
+int shimfs_parse_calls(const char *text, struct shimfs_calls *c, int max)
+{
+	char line[512], end;
+	int n = 0;
+	size_t len;
+
+	for (const char *p = text; *p && n < max; p += len, p += *p == '\n') {
+		len = strcspn(p, "\n");
+		if (len >= sizeof(line))
+			continue;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		/* exactly three fields: nothing after the old count */
+		if (sscanf(line, "%319s %llu %llu %c", c[n].label, &c[n].new_calls,
+			   &c[n].old_calls, &end) == 3)
+			n++;
+	}
+	return n;
+}
+
+int shimfs_read_calls(const char *patch, struct shimfs_calls *c, int max)
+{
+	static char buf[1 << 16];
+	char path[PATH_MAX];
+
+	if (read_text(attr_path(path, sizeof(path), patch, SHIM_ATTR_CALLS),
+		      buf, sizeof(buf)))
+		return -1;
+	return shimfs_parse_calls(buf, c, max);
+}

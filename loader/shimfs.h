@@ -33,6 +33,7 @@
 #define SHIM_ATTR_PARKED	"parked"	/* kthreads --park-kthreads parked */
 #define SHIM_ATTR_ERROR		"error"		/* why the last write was refused */
 #define SHIM_ATTR_REPLACED_BY	"replaced_by"
+#define SHIM_ATTR_CALLS		"calls"		/* the shim's call counters */
 /* the kernel's livepatch only: its apply order */
 #define KLP_ATTR_STACK_ORDER	"stack_order"
 /* An object directory: SHIM_OBJ_VMLINUX or the target module's name. */
@@ -108,6 +109,25 @@ struct shimfs_func_addrs {
 void shimfs_read_func_addrs(const char *patch, const char *obj,
 			    const char *func, unsigned long sympos,
 			    struct shimfs_func_addrs *a);
+
+/*
+ * One line of a patch's "calls" file: the shim's call counters of a
+ * function, "OBJECT:FUNCTION,SYMPOS NEW OLD".
+ */
+struct shimfs_calls {
+	char label[320];
+	unsigned long long new_calls, old_calls;
+};
+
+/*
+ * Read patch's "calls" file into c (at most max lines); the number of
+ * lines, -1 with errno when it cannot be read (no such patch, an older
+ * shim).
+ */
+int shimfs_read_calls(const char *patch, struct shimfs_calls *c, int max);
+
+/* Parse the text of a calls file: its well-formed lines, at most max. */
+int shimfs_parse_calls(const char *text, struct shimfs_calls *c, int max);
 
 /* A patch's "stats" file: the last transition, or the running one so far. */
 struct shimfs_stats {

@@ -11,6 +11,7 @@
 #include "metrics.h"
 #include "patchinfo.h"
 #include "patchprint.h"
+#include "report.h"
 #include "snapshot.h"
 
 void show_usage(void)
@@ -41,6 +42,22 @@ static void print_bpf_blockers(const char *name)
 	print_indented(stdout, out);
 }
 
+/* The shim's call counters, and what else measures this patch. */
+static void print_calls(const char *name)
+{
+	static struct metrics_snapshot snap;
+
+	if (snapshot_read(name, &snap))
+		return;
+	printf("metrics: %s\n", report_mode_text(&snap));
+	for (int i = 0; i < snap.nr_funcs; i++)
+		if (snap.shim[i].known)
+			printf("  %s: calls routed by the shim: %llu to the new function, %llu to the code below\n",
+			       snap.funcs[i].name,
+			       (unsigned long long)snap.shim[i].new_calls,
+			       (unsigned long long)snap.shim[i].old_calls);
+}
+
 int show_run(int argc, char **argv)
 {
 	struct patch_info pi;
@@ -69,6 +86,8 @@ int show_run(int argc, char **argv)
 		printf("\n");
 	} else {
 		patch_print_details(stdout, &pi);
+		if (pi.shunt)
+			print_calls(name);
 		if (pi.shunt && pi.transition > 0)
 			print_bpf_blockers(name);
 	}

@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 
 #include "bpfpin.h"
+#include "shimfs.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -47,6 +48,55 @@ static void read_old_tasks(int fd, struct metrics_snapshot *s)
 	}
 }
 
+/* Does label (the shim's) name the function BPF calls name? */
+static int same_func(const char *label, const char *name)
+{
+	size_t n = strlen(name);
+
+	/* funcs names are cut to SHUNT_FUNC_NAME_LEN - 1 */
+	if (n < SHUNT_FUNC_NAME_LEN - 1)
+		return !strcmp(label, name);
+	return !strncmp(label, name, n);
+}
+
+/*
+ * The shim's counters of each function in s; with no BPF maps, the
+ * functions themselves come from the shim. 0 when the shim has them.
+ */
+static int read_shim_counts(const char *name, struct metrics_snapshot *s)
+{
+	static struct shimfs_calls c[SHUNT_MAX_FUNCS * 4];
+	int n = shimfs_read_calls(name, c, ARRAY_SIZE(c));
+
+	if (n < 0)
+		return -1;
+	if (!s->bpf) {
+		s->nr_funcs = n < SHUNT_MAX_FUNCS ? n : SHUNT_MAX_FUNCS;
+		for (int i = 0; i < s->nr_funcs; i++)
+			copy_str(s->funcs[i].name, sizeof(s->funcs[i].name),
+				 c[i].label);
+	}
+	for (int i = 0; i < s->nr_funcs; i++)
+		for (int k = 0; k < n; k++) {
+			if (!same_func(c[k].label, s->funcs[i].name))
+				continue;
+			s->shim[i].known = 1;
+			s->shim[i].new_calls = c[k].new_calls;
+			s->shim[i].old_calls = c[k].old_calls;
+			break;
+		}
+	return 0;
+}
+
+/* Is there a pinned link pd/f<i>_<what>? */
+static int link_pinned(const char *name, int i, const char *what)
+{
+	char file[64], path[PATH_MAX];
+
+	snprintf(file, sizeof(file), "f%d_%s", i, what);
+	return access(pin_path(path, sizeof(path), name, file), F_OK) == 0;
+}
+
 int snapshot_read(const char *name, struct metrics_snapshot *s)
 {
 	enum { EVENTS, CALLS, FUNCS, VIOLATIONS, OLDTASKS, NR_MAPS };
@@ -65,13 +115,18 @@ int snapshot_read(const char *name, struct metrics_snapshot *s)
 		fd[i] = pin_open(name, maps[i]);
 		missing |= fd[i] < 0;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	s->time_ns = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	if (missing) {
-		fprintf(stderr, "shunt: %s: no metrics pinned in %s (applied with --no-metrics, or not a shunt patch)\n",
+		if (!read_shim_counts(name, s)) {
+			ret = 0;
+			goto out;
+		}
+		fprintf(stderr, "shunt: %s: no metrics pinned in %s and no shunt patch of that name\n",
 			name, pin_path(dir, sizeof(dir), name, NULL));
 		goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	s->time_ns = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	s->bpf = 1;
 	key = 0;
 	bpf_map_lookup_elem(fd[EVENTS], &key, &s->events);
 	s->nr_funcs = read_funcs(fd[FUNCS], s->funcs);
@@ -83,6 +138,10 @@ int snapshot_read(const char *name, struct metrics_snapshot *s)
 		bpf_map_lookup_elem(fd[VIOLATIONS], &key, &s->violations[key]);
 	s->nr_violations = stored;
 	read_old_tasks(fd[OLDTASKS], s);
+	for (int i = 0; i < s->nr_funcs; i++)
+		s->new_probed[i] = link_pinned(name, i, "knew_in");
+	/* none when the patch is gone: its counters went with it */
+	read_shim_counts(name, s);
 	ret = 0;
 out:
 	for (int i = 0; i < NR_MAPS; i++)

@@ -23,9 +23,20 @@ enum trans_result {
 	TRANS_FORCED = 2,
 };
 
+/* a function's calls as the shim counted them (its "calls" file) */
+struct shim_counts {
+	int known;		/* the shim has the patch (and a calls file) */
+	__u64 new_calls;	/* sent to this patch's replacement */
+	__u64 old_calls;	/* let go to the code below */
+};
+
 struct metrics_snapshot {
+	int bpf;		/* BPF maps pinned; else shim counters alone */
 	int nr_funcs;
 	struct shunt_func_info funcs[SHUNT_MAX_FUNCS];
+	/* BPF kprobes on the replacement (--latency): new calls, latency */
+	int new_probed[SHUNT_MAX_FUNCS];
+	struct shim_counts shim[SHUNT_MAX_FUNCS];
 	struct shunt_calls calls[SHUNT_NR_CALLS];
 	struct shunt_events events;
 	int nr_violations;	/* stored, at most SHUNT_MAX_VIOLATIONS */
@@ -38,7 +49,12 @@ struct metrics_snapshot {
 	__u64 time_ns;		/* CLOCK_MONOTONIC when read, as BPF's */
 };
 
-/* Read the pinned maps of patch name; -1 (message printed) when absent. */
+/*
+ * Read the pinned maps of patch name and the shim's call counters. With
+ * no maps pinned (--no-metrics, a kernel without BPF metrics) the
+ * snapshot holds the shim's counters alone (bpf 0). -1 (message
+ * printed) when there is neither.
+ */
 int snapshot_read(const char *name, struct metrics_snapshot *s);
 
 /*

@@ -20,10 +20,11 @@ run ls /sys/kernel/livepatch
 step "what redirects the function: one IPMODIFY ftrace_ops of shunt.ko"
 run grep cmdline_proc_show /sys/kernel/tracing/enabled_functions
 
-step "BPF metrics and safety probes, pinned under /sys/fs/bpf/shunt/<patch>/"
+step "metrics: the shim's call counters, BPF safety probes pinned under /sys/fs/bpf/shunt/<patch>/"
 run bpftool prog show
 run ls /sys/fs/bpf/shunt/shunt_sample_cmdline
 for i in 1 2 3 4 5 6 7 8; do cat /proc/cmdline > /dev/null; done
+run cat /sys/kernel/shunt/shunt_sample_cmdline/calls
 run shunt report shunt_sample_cmdline
 
 step "a transition held up by a kthread sleeping in the function being replaced"

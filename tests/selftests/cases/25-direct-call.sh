@@ -1,4 +1,4 @@
-# TEST: direct calls: in steady state a patched function's ftrace call is a direct call to shunt's trampoline (the ftrace_ops handler with fentry metrics), transitions through it keep old and new unmixed, and revert leaves nothing on the function
+# TEST: direct calls: in steady state a patched function's ftrace call is a direct call to shunt's trampoline with --no-metrics (the ftrace_ops handler with the default metrics, alone, and with --latency, shared with a BPF trampoline), transitions through it keep old and new unmixed, and revert leaves nothing on the function
 # TIMEOUT: 300
 on_kernel 6.1 && skip "6.1: no UNWIND_HINT_UNDEFINED (6.4), so no reliable stack check of a task in the direct-call trampoline: shunt keeps the ftrace_ops handler there"
 M=$SHUNT_MODULES
@@ -15,8 +15,17 @@ shunt_ok revert shunt_sample_cmdline
 assert_eq "$(cat /proc/cmdline)" "$orig" "original after revert"
 [ -z "$(ef cmdline_proc_show)" ] || fail "ftrace left on cmdline_proc_show: $(ef cmdline_proc_show)"
 
-say "fentry metrics on the original: the IPMODIFY handler, which a BPF trampoline shares"
+say "default metrics: the IPMODIFY handler alone (the shim counts the calls there)"
 shunt_ok apply $M/shunt_sample_cmdline.ko
+assert_eq "$(cat /proc/cmdline)" "patched: shunt_sample_cmdline" "patched by the handler"
+assert_match "$(ef cmdline_proc_show | head -n 1)" "^cmdline_proc_show \(1\) +I " "one ftrace user: the IPMODIFY handler"
+case "$(ef cmdline_proc_show)" in *"direct-->"*) fail "a direct call with the default metrics: $(ef cmdline_proc_show)";; esac
+assert_eq "$(awk '{print $2, $3}' $SHUNT_ROOT/shunt_sample_cmdline/calls)" "1 0" "the handler counted the one call"
+shunt_ok revert shunt_sample_cmdline
+[ -z "$(ef cmdline_proc_show)" ] || fail "ftrace left on cmdline_proc_show: $(ef cmdline_proc_show)"
+
+say "--latency's fentry on the original: the IPMODIFY handler, which a BPF trampoline shares"
+shunt_ok apply --latency $M/shunt_sample_cmdline.ko
 assert_eq "$(cat /proc/cmdline)" "patched: shunt_sample_cmdline" "patched by the handler"
 # the handler and the metrics' BPF trampoline share the site (list function)
 assert_match "$(ef cmdline_proc_show | head -n 1)" " R I D " "IPMODIFY handler and a direct BPF trampoline on the function"
