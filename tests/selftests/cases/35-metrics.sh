@@ -1,4 +1,5 @@
 # TEST: metrics: by default the shim's call counters and BPF old-body and transition probes only (named programs, none on the call path: no BPF trampoline or kprobe at the original's or the new function's entry), --latency adds the per-call probes (new functions by kprobe: the patch module is not held); all gone after revert; exact new-call counts and zero old-body runs after the transition with the default, --latency (fentry) and --probe=kprobe; plain and JSON reports agree and say what measured what
+# TIMEOUT: 400
 on_kernel 6.1 && skip "6.1: no BPF metrics: its ftrace cannot share a function between BPF probes and an IPMODIFY ftrace_ops (the default apply uses the shim's call counters alone there: case 38)"
 M=$SHUNT_MODULES
 B=/sys/fs/bpf/shunt

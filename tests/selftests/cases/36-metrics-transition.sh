@@ -1,4 +1,5 @@
 # TEST: BPF safety probes during a transition held open by a kthread, with the default metrics and with --latency: the task iterator names it as the shim does, old-body runs come from the unswitched kthread only, new calls from switched tasks are exact (the shim's counters by default, BPF's per phase with --latency), the shim counts the kthread's calls as old, no old-body run after completion; after revert the old code runs again
+# TIMEOUT: 400
 on_kernel 6.1 && skip "6.1: no BPF metrics: its ftrace cannot share a function between BPF probes and an IPMODIFY ftrace_ops (the default apply uses the shim's call counters alone there: case 38)"
 M=$SHUNT_MODULES
 P=shunt_test_tick_patch

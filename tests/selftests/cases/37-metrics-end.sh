@@ -1,4 +1,5 @@
 # TEST: metrics end with the patch however it ends (shunt revert; enabled=0 then rmmod, the klp way, with the default metrics and with --latency's fentry and kprobe probes; an atomic replace; a reversed transition; --timeout): nothing holds the patch module, rmmod works, the pins go at the next shunt command, no shunt_* program is left, no safety violation for a reverted patch
+# TIMEOUT: 400
 on_kernel 6.1 && skip "6.1: no BPF metrics: its ftrace cannot share a function between BPF probes and an IPMODIFY ftrace_ops (the default apply uses the shim's call counters alone there: case 38)"
 M=$SHUNT_MODULES
 B=/sys/fs/bpf/shunt

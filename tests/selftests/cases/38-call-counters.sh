@@ -1,4 +1,5 @@
 # TEST: the shim's call counters (/sys/kernel/shunt/<patch>/calls), on every kernel: exactly the calls made, with the default apply (ftrace_ops handler), --no-metrics (6.12: the direct-call trampoline), --no-direct and --redirect=kprobe; stacked patches each count the calls made while they were the newest; calls an unswitched task makes are counted as old; shunt report and show print them and say what measured what; on 6.1 the default apply uses them alone and --latency is refused
+# TIMEOUT: 400
 M=$SHUNT_MODULES
 S=shunt_sample_cmdline
 

@@ -40,10 +40,10 @@ for c in $cases; do
 		echo "ok $n - $name # SKIP needs a boot with '$(boot_args "$c")' (tests/run boots one)"
 		continue
 	else
-		(cd /tmp && timeout "${limit:-120}" sh -c ". $SHUNT_TESTS/lib.sh; . $c") 2>&1
+		(cd /tmp && timeout "${limit:-300}" sh -c ". $SHUNT_TESTS/lib.sh; . $c") 2>&1
 		rc=$?
 	fi
-	[ "$rc" = 143 ] && echo "# timed out after ${limit:-120}s"
+	[ "$rc" = 143 ] && echo "# timed out after ${limit:-300}s"
 	kernel_log_clean "of $name" || rc=1
 	reset_kernel_state
 	kernel_log_clean "after cleaning up $name" || rc=1
