@@ -152,6 +152,19 @@ static void print_version_text(FILE *f, const char *version,
 		print_hist(f, lat, "    ");
 }
 
+/* "HH:MM:SS metrics of NAME (since apply|last N s)", no newline */
+static void print_report_head(FILE *f, const char *name, double interval_s)
+{
+	char when[32];
+	time_t now = time(NULL);
+
+	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
+	fprintf(f, "%s metrics of %s%s", when, name,
+		interval_s > 0 ? "" : " (since apply)");
+	if (interval_s > 0)
+		fprintf(f, " (last %.1f s)", interval_s);
+}
+
 static void print_new_counted(FILE *f, const struct shim_counts *sc);
 static void print_text_counters(FILE *f, const char *name,
 				const struct metrics_snapshot *s,
@@ -161,19 +174,13 @@ static void print_text(FILE *f, const char *name,
 		       const struct metrics_snapshot *s, double interval_s)
 {
 	const struct shunt_events *ev = &s->events;
-	char when[32];
-	time_t now = time(NULL);
 	int any = 0;
 
 	if (!s->bpf) {
 		print_text_counters(f, name, s, interval_s);
 		return;
 	}
-	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
-	fprintf(f, "%s metrics of %s%s", when, name,
-		interval_s > 0 ? "" : " (since apply)");
-	if (interval_s > 0)
-		fprintf(f, " (last %.1f s)", interval_s);
+	print_report_head(f, name, interval_s);
 	fprintf(f, "; transition phase: %s", phase_str(ev));
 	if (ev->phase == SHUNT_AFTER && ev->end_ns > ev->start_ns && ev->start_ns)
 		fprintf(f, ", took %.3f ms", (ev->end_ns - ev->start_ns) / 1e6);
@@ -260,14 +267,7 @@ static void print_text_counters(FILE *f, const char *name,
 				const struct metrics_snapshot *s,
 				double interval_s)
 {
-	char when[32];
-	time_t now = time(NULL);
-
-	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
-	fprintf(f, "%s metrics of %s%s", when, name,
-		interval_s > 0 ? "" : " (since apply)");
-	if (interval_s > 0)
-		fprintf(f, " (last %.1f s)", interval_s);
+	print_report_head(f, name, interval_s);
 	fprintf(f, "; measured by %s\n", report_mode_text(s));
 	for (int fn = 0; fn < s->nr_funcs; fn++)
 		fprintf(f, "  %s:\n    new: %llu calls (sent to the new function)\n    old: %llu calls (let go to the code below)\n",
