@@ -107,12 +107,25 @@ int shunt_object_patch(struct shunt_object *obj, bool transition,
 void shunt_object_unpatch(struct shunt_object *obj)
 {
 	struct shunt_func *func;
+	bool flagged = false;
 
 	lockdep_assert_held(&shunt_mutex);
 	shunt_for_each_func(obj, func) {
+		flagged |= func->transition;
 		shunt_redirect_pop(func);
-		func->transition = false;
 	}
+	/*
+	 * A handler (or the trampoline's slow path) that found an entry
+	 * just before its pop may still read its transition flag: cleared
+	 * now, the call would go to the new function while every task is
+	 * at the old one (case 26 saw the new a over the old b that way at
+	 * the end of a revert). They run with preemption off: clear the
+	 * flags once none can run.
+	 */
+	if (flagged)
+		synchronize_rcu();
+	shunt_for_each_func(obj, func)
+		func->transition = false;
 	obj->patched = false;
 }
 
