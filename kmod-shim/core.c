@@ -118,9 +118,9 @@ void shunt_object_unpatch(struct shunt_object *obj)
 	 * A handler (or the trampoline's slow path) that found an entry
 	 * just before its pop may still read its transition flag: cleared
 	 * now, the call would go to the new function while every task is
-	 * at the old one (case 26 saw the new a over the old b that way at
-	 * the end of a revert). They run with preemption off: clear the
-	 * flags once none can run.
+	 * at the old one (most likely the new a over the old b that case 26
+	 * saw near the end of a revert). They run with preemption off:
+	 * clear the flags once none can run.
 	 */
 	if (flagged)
 		synchronize_rcu();
