@@ -32,6 +32,14 @@
 #endif
 
 /*
+ * direct.S reads current in one per-CPU load: the per-CPU current_task
+ * before 6.2, pcpu_hot.current_task since (its first field).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+static_assert(offsetof(struct pcpu_hot, current_task) == 0);
+#endif
+
+/*
  * find_module() is not exported (since 5.12). Walk the module list from
  * our own entry: it is RCU-protected, and its head (the kernel's static
  * 'modules') is the one node that does not live in module memory.

@@ -16,6 +16,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/sched/signal.h>
@@ -24,6 +25,7 @@
 #include <linux/task_work.h>
 #include <linux/tracepoint.h>
 
+#include "direct.h"
 #include "shunt.h"
 #include "stackcheck.h"
 #include "trace.h"
@@ -49,6 +51,25 @@
  * interrupts off; never with a pi_lock held.
  */
 static DEFINE_RAW_SPINLOCK(shunt_trans_lock);
+
+/*
+ * The state of the task running on each CPU, so that a call in
+ * transition costs one per-CPU load instead of a table lookup: the task
+ * pointer with its state in the low bit (direct.h), 0 when unknown.
+ * Tagged with the task, since the probe at a context switch writes it
+ * for the next task while the previous one still runs a little.
+ *
+ * Written only on its own CPU with interrupts off (so no IPI check can
+ * switch the task between the read of its state and the write): at
+ * every context switch, and after every check of the running task. Set
+ * to unknown everywhere, with no writer left, before a transition's
+ * table is made and after it is forced or ends, and for an offline CPU
+ * whose idle task is switched (it comes back without a context switch).
+ * Other switches are of tasks that do not run.
+ */
+DEFINE_PER_CPU(unsigned long, shunt_task_sel);
+/* the state is the low bit as it is */
+static_assert(!SHUNT_UNPATCHED && SHUNT_PATCHED == SHUNT_SEL_PATCHED);
 
 /* ---- the task table ---- */
 
@@ -149,6 +170,7 @@ int notrace shunt_task_state(void)
 {
 	struct shunt_trans *t = rcu_dereference_sched(shunt_trans);
 	struct shunt_task_slot *slot;
+	unsigned long sel;
 	int target;
 
 	if (!t)
@@ -156,6 +178,9 @@ int notrace shunt_task_state(void)
 	target = READ_ONCE(t->target);
 	if (READ_ONCE(t->all_at_target))
 		return target;
+	sel = this_cpu_read(shunt_task_sel) ^ (unsigned long)current;
+	if (sel <= SHUNT_PATCHED)
+		return sel;
 	if (!READ_ONCE(t->table_ready))
 		return !target;
 	smp_rmb();	/* table_ready before the slots */
@@ -209,6 +234,30 @@ static bool trans_active(struct shunt_trans *t)
 	       !READ_ONCE(t->all_at_target);
 }
 
+/* On its CPU, interrupts off: task runs here now, or comes next. */
+static notrace void sel_set(struct shunt_trans *t, struct task_struct *task)
+{
+	unsigned long sel = 0;
+	int *state;
+
+	lockdep_assert_irqs_disabled();
+	if (trans_active(t)) {
+		state = task_state_ptr(t, task);
+		if (state && !((unsigned long)task & 1))
+			sel = (unsigned long)task | READ_ONCE(*state);
+	}
+	this_cpu_write(shunt_task_sel, sel);
+}
+
+/* no writer left (shunt_task_sel) */
+void shunt_pertask_sel_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu(shunt_task_sel, cpu), 0);
+}
+
 /* ---- the tracepoint probes: lock-free but for shunt_trans_lock ---- */
 
 /*
@@ -224,10 +273,11 @@ static void notrace probe_sched_switch(void *data, bool preempt,
 
 	if (is_idle_task(next))
 		shunt_idle_task_seen(next, raw_smp_processor_id());
-	if (!trans_active(t))
-		return;
-	trans_try_task(t, prev);
-	trans_try_task(t, next);
+	if (trans_active(t)) {
+		trans_try_task(t, prev);
+		trans_try_task(t, next);
+	}
+	sel_set(t, next);
 }
 
 /* syscall entry and exit: the kernel/user boundary */
@@ -235,14 +285,18 @@ static void notrace probe_sys_boundary(void *data, struct pt_regs *regs,
 				       long id_or_ret)
 {
 	struct shunt_trans *t = rcu_dereference_sched(shunt_trans);
+	unsigned long flags;
 	int *state;
 
 	if (!trans_active(t))
 		return;
+	local_irq_save(flags);
 	state = task_state_ptr(t, current);
 	if (state && READ_ONCE(*state) != READ_ONCE(t->target))
 		shunt_trans_switch(t, current->pid, state,
 				   SHUNT_SWITCH_BOUNDARY);
+	sel_set(t, current);
+	local_irq_restore(flags);
 }
 
 /*
@@ -291,6 +345,13 @@ static void notrace probe_free(void *data, struct task_struct *task)
 		 * state counts it, once.
 		 */
 		if (cmpxchg(&slot->state, !t->target, t->target) == !t->target) {
+			/*
+			 * It may still run its last instructions: counted at
+			 * target, it no longer keeps its old state on its CPU
+			 * (the slow path finds no slot: the target).
+			 */
+			cmpxchg(per_cpu_ptr(&shunt_task_sel, task_cpu(task)),
+				(unsigned long)task | !t->target, 0);
 			atomic_inc(&t->switched[SHUNT_SWITCH_EXIT]);
 			if (atomic_dec_and_test(&t->pending))
 				irq_work_queue(&t->done_irq_work);
@@ -389,7 +450,10 @@ static enum sweep_nudge sweep_task(struct shunt_trans *t,
 	if (!sp || READ_ONCE(*sp) == t->target)
 		return SWEEP_NUDGE_NONE;
 	if (task == current) {
+		local_irq_save(flags);
 		trans_try_task(t, task);
+		sel_set(t, task);
+		local_irq_restore(flags);
 		return SWEEP_NUDGE_NONE;
 	}
 	raw_spin_lock_irqsave(&task->pi_lock, flags);
@@ -431,8 +495,10 @@ static void notrace check_current_ipi(void *info)
 {
 	struct shunt_trans *t = rcu_dereference_sched(shunt_trans);
 
-	if (trans_active(t))
+	if (trans_active(t)) {
 		trans_try_task(t, current);
+		sel_set(t, current);
+	}
 }
 
 /*
@@ -446,10 +512,10 @@ static void notrace check_current_ipi(void *info)
 static void boundary_work_fn(struct callback_head *cb)
 {
 	struct shunt_trans *t;
-	unsigned long hit;
+	unsigned long hit, flags;
 	int *state;
 
-	preempt_disable();
+	local_irq_save(flags);
 	t = rcu_dereference_sched(shunt_trans);
 	if (trans_active(t)) {
 		state = task_state_ptr(t, current);
@@ -457,8 +523,9 @@ static void boundary_work_fn(struct callback_head *cb)
 		    !task_stack_clean(t, current, &hit))
 			shunt_trans_switch(t, current->pid, state,
 					   SHUNT_SWITCH_BOUNDARY);
+		sel_set(t, current);
 	}
-	preempt_enable();
+	local_irq_restore(flags);
 	kfree(cb);
 	module_put(THIS_MODULE);
 }
@@ -514,11 +581,16 @@ static void sweep_offline_idle(struct shunt_trans *t)
 {
 	int cpu;
 
+	/* none comes online meanwhile with its old shunt_task_sel */
+	cpus_read_lock();
 	for_each_possible_cpu(cpu)
 		if (!cpu_online(cpu) &&
-		    READ_ONCE(t->table.idle_state[cpu]) != t->target)
+		    READ_ONCE(t->table.idle_state[cpu]) != t->target) {
+			WRITE_ONCE(per_cpu(shunt_task_sel, cpu), 0);
 			shunt_trans_switch(t, 0, &t->table.idle_state[cpu],
 					   SHUNT_SWITCH_IDLE);
+		}
+	cpus_read_unlock();
 }
 
 struct idle_stop {
@@ -723,6 +795,7 @@ int shunt_pertask_start(struct shunt_trans *t)
 	WRITE_ONCE(tt->slots, slots);
 
 	/* hooks first, so that no fork between the snapshot and them is lost */
+	shunt_pertask_sel_reset();
 	ret = shunt_tps_register();
 	if (ret) {
 		WRITE_ONCE(tt->slots, NULL);

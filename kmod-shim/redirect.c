@@ -10,8 +10,9 @@
  * filter of all their addresses (a "group", as kpatch's single ops did).
  * By default it is a direct ops: each function's ftrace call becomes a
  * call to shunt_direct_tramp (direct.S), which looks the call site up in
- * shunt_direct_tab and goes to the top entry's replacement, or asks
- * shunt_direct_slow() while the entry is in transition. With direct=0
+ * shunt_direct_tab and goes to the top entry's replacement, or while the
+ * entry is in transition to the version of the calling task's state
+ * (asking shunt_direct_slow() when it does not know it). With direct=0
  * (or where a direct ops is refused) it is an ftrace_ops with
  * FTRACE_OPS_FL_IPMODIFY and shunt_ftrace_handler(), which a BPF
  * trampoline can share. Registering or unregistering an ftrace_ops
@@ -103,7 +104,8 @@ static int shunt_direct_slot(unsigned long site)
 	if (!shunt_direct_tab[i].calls)
 		return -1;
 	shunt_direct_used++;
-	WRITE_ONCE(shunt_direct_tab[i].target, 0);
+	WRITE_ONCE(shunt_direct_tab[i].patched, 0);
+	WRITE_ONCE(shunt_direct_tab[i].unpatched, 0);
 	/* the rest before the site: pairs with the address dependency */
 	smp_wmb();
 	WRITE_ONCE(shunt_direct_tab[i].site, site);
@@ -166,23 +168,36 @@ shunt_ops_target_trans(struct shunt_ops *ops, struct shunt_func *func,
 
 
 /*
- * Tell the trampoline where ops' function goes now: the top entry's
- * replacement, the original, or "ask" while the top entry is in
- * transition. A task that read the old value in the trampoline cannot
- * be switched before it leaves it (its stack is unreliable there).
+ * Tell the trampoline where ops' function goes now, for a task at each
+ * state of the patch in transition: the top entry's replacement (or the
+ * original), and while the top entry is in transition, for tasks not
+ * switched to it, what lies below it. A transition's start and end
+ * change only one of the two, so the trampoline, which reads them one
+ * after the other, sees either the old pair or the new. A task that
+ * read them cannot be switched before it leaves the trampoline (its
+ * stack is unreliable there).
  */
 static void shunt_ops_publish(struct shunt_ops *ops)
 {
-	struct shunt_func *top;
-	unsigned long target = 0;
+	struct shunt_direct_ent *ent;
+	struct shunt_func *top, *below;
+	unsigned long patched = 0, unpatched;
 
 	if (ops->dslot < 0)
 		return;
+	ent = &shunt_direct_tab[ops->dslot];
 	top = list_first_entry_or_null(&ops->func_stack, struct shunt_func,
 				       stack_node);
 	if (top)
-		target = top->transition ? SHUNT_DIRECT_SLOW : top->new_addr;
-	WRITE_ONCE(shunt_direct_tab[ops->dslot].target, target);
+		patched = top->new_addr;
+	unpatched = patched;
+	if (top && top->transition) {
+		below = list_next_entry(top, stack_node);
+		unpatched = list_entry_is_head(below, &ops->func_stack,
+					       stack_node) ? 0 : below->new_addr;
+	}
+	WRITE_ONCE(ent->patched, patched);
+	WRITE_ONCE(ent->unpatched, unpatched);
 }
 
 /*

@@ -93,6 +93,8 @@ void shunt_trans_finish(struct shunt_trans *t)
 	shunt_patch_transition_done(t->patch, target, result, &stats);
 	rcu_assign_pointer(shunt_trans, NULL);
 	synchronize_rcu();
+	/* no probe, interrupt or task work of t writes it any more */
+	shunt_pertask_sel_reset();
 	irq_work_sync(&t->done_irq_work);
 	/*
 	 * No work of t may stay queued once it is freed. A running one (we
@@ -197,6 +199,8 @@ void shunt_transition_cancel(struct shunt_trans_stats *stats)
 	shunt_pertask_stop(t);
 	rcu_assign_pointer(shunt_trans, NULL);
 	synchronize_rcu();
+	/* no probe, interrupt or task work of t writes it any more */
+	shunt_pertask_sel_reset();
 	irq_work_sync(&t->done_irq_work);
 	cancel_work(&t->done_work);	/* a running one compares the pointer */
 	trans_free(t);
@@ -400,6 +404,13 @@ int shunt_transition_force(void)
 	atomic_set(&t->switched[SHUNT_SWITCH_FORCE], atomic_read(&t->pending));
 	WRITE_ONCE(t->all_at_target, true);
 	atomic_set(&t->pending, 0);
+	/*
+	 * The trampoline takes the state of a task from shunt_task_sel
+	 * without looking at all_at_target: once no probe that saw it
+	 * unset runs any more, make every CPU's unknown.
+	 */
+	synchronize_rcu();
+	shunt_pertask_sel_reset();
 	queue_work(shunt_wq, &t->done_work);
 	return 0;
 }

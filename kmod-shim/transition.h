@@ -171,6 +171,7 @@ int shunt_transition_init(void);
 
 /* pertask.c: the per-task model */
 int shunt_task_state(void);
+void shunt_pertask_sel_reset(void);
 int shunt_pertask_prepare(struct shunt_trans *t);
 int shunt_pertask_start(struct shunt_trans *t);
 void shunt_pertask_stop(struct shunt_trans *t);

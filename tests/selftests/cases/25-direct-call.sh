@@ -1,4 +1,4 @@
-# TEST: direct calls: in steady state a patched function's ftrace call is a direct call to shunt's trampoline with --no-metrics (the ftrace_ops handler with the default metrics, alone, and with --latency, shared with a BPF trampoline), transitions through it keep old and new unmixed, and revert leaves nothing on the function
+# TEST: direct calls: in steady state a patched function's ftrace call is a direct call to shunt's trampoline with --no-metrics (the ftrace_ops handler with the default metrics, alone, and with --latency, shared with a BPF trampoline); during a transition the trampoline itself sends switched tasks to the new code (no call to shunt_direct_slow()); transitions through it keep old and new unmixed, and revert leaves nothing on the function
 # TIMEOUT: 300
 on_kernel 6.1 && skip "6.1: no UNWIND_HINT_UNDEFINED (6.4), so no reliable stack check of a task in the direct-call trampoline: shunt keeps the ftrace_ops handler there"
 M=$SHUNT_MODULES
@@ -52,8 +52,32 @@ wait_for 30 "klp disable" test ! -d /sys/kernel/livepatch/shunt_sample_cmdline
 rmmod shunt_sample_cmdline
 assert_no_shunt_patches
 
-say "transitions through the trampoline: pairs never mixed"
+say "a transition held open: the trampoline picks each task's version itself, asking C only for a task it does not know"
 load_module shunt_test_busy pair_calls=20 || fail "insmod shunt_test_busy"
+busy_hold 1
+wait_for 5 "the kthread to sleep in the original" sh -c 'dmesg | grep -q "sleeping in shunt_busy_sleep (original)"'
+shunt_ok apply --no-wait --no-metrics $M/shunt_test_pair_held_patch.ko
+assert_eq "$(patch_attr shunt_test_pair_held_patch transition)" 1 "the kthread holds the transition"
+assert_match "$(ef shunt_pair_a)" "direct-->shunt_direct_tramp" "direct call during the transition"
+# shunt_direct_slow() is notrace: a kprobe of our own counts its calls
+load_module shunt_test_kcount symbol=shunt_direct_slow || fail "insmod shunt_test_kcount"
+# new processes, switched with the shell they come from: known states
+rm -f /tmp/held.pairs
+for i in 1 2 3 4 5 6 7 8 9 10; do cat /proc/shunt_test_pair >> /tmp/held.pairs; done
+slow=$(cat /sys/module/shunt_test_kcount/parameters/hits)
+rmmod shunt_test_kcount
+pairs_tally /tmp/held.pairs
+assert_eq "$old $new $mixed" "0 200 0" "switched readers ran the new pair"
+assert_eq "$slow" 0 "calls that asked shunt_direct_slow()"
+counted=$(awk '$1 ~ /:shunt_pair_a,/ { print $2 }' $SHUNT_ROOT/shunt_test_pair_held_patch/calls)
+[ "${counted:-0}" -ge 200 ] || fail "the trampoline counted ${counted:-no} new calls of shunt_pair_a, the readers made 200"
+assert_eq "$(patch_attr shunt_test_pair_held_patch transition)" 1 "still in transition"
+busy_hold 0
+wait_eq 30 $SHUNT_ROOT/shunt_test_pair_held_patch/transition 0
+shunt_ok revert shunt_test_pair_held_patch
+module_loaded shunt_test_pair_held_patch && fail "patch module left loaded"
+
+say "transitions through the trampoline: pairs never mixed"
 pair_after_apply() {
 	[ "$1" = 0 ] || return 0
 	grep -q 'direct-->shunt_direct_tramp' /sys/kernel/tracing/enabled_functions || fail "no direct call: $(cat /sys/kernel/tracing/enabled_functions)"
