@@ -54,15 +54,6 @@
 #endif
 
 /*
- * Direct calls need the trampoline's stack to read as unreliable while a
- * task is stopped in it (direct.S): UNWIND_HINT_UNDEFINED, ORC's
- * undefined type, came with 6.4. 6.1's only hint for an undefined stack
- * (UNWIND_HINT_EMPTY) ends the walk as a clean one: there every function
- * stays on the ftrace_ops handler.
- */
-#define SHUNT_HAVE_DIRECT_CALLS (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0))
-
-/*
  * ftrace direct calls by ftrace_ops: register_ftrace_direct(ops, addr)
  * since 6.6; from 6.0 to 6.5 the same were the _multi functions (the
  * plain ones took one ip). unregister_ftrace_direct() took a third

@@ -34,7 +34,11 @@
 #include "direct.h"
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
-/* never called there (compat.h: SHUNT_HAVE_DIRECT_CALLS), only linked */
+/*
+ * UNWIND_HINT_UNDEFINED came with 6.4. Before, UNWIND_HINT_EMPTY ends
+ * the walk without an error, but not at the top of the task's stack:
+ * the walk (compat.c, stack_end_real()) does not trust such an end.
+ */
 #define UNWIND_HINT_UNDEFINED UNWIND_HINT_EMPTY
 #endif
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)

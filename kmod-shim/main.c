@@ -65,8 +65,6 @@ static int __init shunt_init(void)
 		goto err_kobj;
 
 	pr_info("loaded, version %s\n", SHUNT_VERSION);
-	if (!SHUNT_HAVE_DIRECT_CALLS)
-		pr_info("no direct calls on this kernel (no UNWIND_HINT_UNDEFINED before 6.4): the ftrace_ops handler redirects\n");
 	return 0;
 
 err_kobj:

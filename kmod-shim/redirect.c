@@ -621,8 +621,7 @@ int shunt_redirect_push(struct shunt_func *func, enum shunt_redirect how,
 	/* on the stack before arming: the handler never sees it empty */
 	list_add_rcu(&func->stack_node, &ops->func_stack);
 
-	if (how == SHUNT_REDIRECT_FTRACE_ID && SHUNT_HAVE_DIRECT_CALLS &&
-	    !func->obj->patch->opts.no_direct)
+	if (how == SHUNT_REDIRECT_FTRACE_ID && !func->obj->patch->opts.no_direct)
 		ops->dslot = shunt_direct_slot(site);
 	ops->own_calls = ops->dslot < 0;
 	ops->calls = ops->dslot >= 0 ? shunt_direct_tab[ops->dslot].calls :

@@ -23,11 +23,7 @@ assert_match "$(shunt list --json)" '"name":"shunt_sample_cmdline","backend":"sh
 shunt show shunt_sample_cmdline > /tmp/show || fail "shunt show"
 assert_match "$(cat /tmp/show)" "cmdline_proc_show,1 -> sample_cmdline_proc_show" "shunt show names the function"
 assert_match "$(cat /sys/module/shunt_sample_cmdline/refcnt)" "^[1-9]" "the patch module is referenced"
-if on_kernel 6.1; then	# no direct calls there (compat.h)
-	assert_match "$(grep -A1 cmdline_proc_show /sys/kernel/tracing/enabled_functions)" "shunt_ftrace_handler" "6.1: the ftrace_ops handler on the function"
-else
-	assert_match "$(grep -A1 cmdline_proc_show /sys/kernel/tracing/enabled_functions)" "direct-->shunt_direct_tramp" "a direct call on the function"
-fi
+assert_match "$(grep -A1 cmdline_proc_show /sys/kernel/tracing/enabled_functions)" "direct-->shunt_direct_tramp" "a direct call on the function"
 assert_klog "shunt: 'shunt_sample_cmdline': patching complete" "patching message"
 test -d /sys/kernel/tracing/events/shunt/shunt_patch_enable || fail "shunt tracepoints not in tracefs"
 rmmod shunt_sample_cmdline 2>/dev/null && fail "patch module removable while applied"

@@ -1,9 +1,8 @@
-# TEST: a call whose version is decided but not yet entered: tasks interrupted in the ftrace trampoline right after the handler chose (the sweep's IPI check of running tasks) are not switched then, so readers that never sleep in the pair see no old/new mix over per-task apply/revert cycles, on the handler and (6.12) the direct path
+# TEST: a call whose version is decided but not yet entered: tasks interrupted in the ftrace trampoline right after the handler chose (the sweep's IPI check of running tasks) are not switched then, so readers that never sleep in the pair see no old/new mix over per-task apply/revert cycles, on the handler and the direct path
 # TIMEOUT: 400
 M=$SHUNT_MODULES
 load_module shunt_test_busy pair_calls=50000 pair_sleep=0 || fail "insmod shunt_test_busy"
-paths="handler"
-on_kernel 6.1 || paths="handler direct"
+paths="handler direct"
 switch_trace_clear
 pair_after_apply() { switch_trace 1; }
 for path in $paths; do

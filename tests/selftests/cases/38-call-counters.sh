@@ -1,4 +1,4 @@
-# TEST: the shim's call counters (/sys/kernel/shunt/<patch>/calls), on every kernel: exactly the calls made, with the default apply (ftrace_ops handler), --no-metrics (6.12: the direct-call trampoline), --no-direct and --redirect=kprobe; stacked patches each count the calls made while they were the newest; calls an unswitched task makes are counted as old; shunt report and show print them and say what measured what; on 6.1 the default apply uses them alone and --latency is refused
+# TEST: the shim's call counters (/sys/kernel/shunt/<patch>/calls), on every kernel: exactly the calls made, with the default apply (ftrace_ops handler), --no-metrics (the direct-call trampoline), --no-direct and --redirect=kprobe; stacked patches each count the calls made while they were the newest; calls an unswitched task makes are counted as old; shunt report and show print them and say what measured what; on 6.1 the default apply uses them alone and --latency is refused
 # TIMEOUT: 400
 M=$SHUNT_MODULES
 S=shunt_sample_cmdline
@@ -24,7 +24,7 @@ shunt_ok revert shunt_test_stack1
 for opts in "" "--no-metrics" "--no-direct --no-metrics" "--redirect=kprobe --no-metrics"; do
 	say "exact counts: apply ${opts:-(default)}"
 	shunt_ok apply $opts $M/$S.ko
-	if [ "$opts" = --no-metrics ] && ! on_kernel 6.1; then
+	if [ "$opts" = --no-metrics ]; then
 		assert_match "$(ef cmdline_proc_show)" "direct-->shunt_direct_tramp" "counted in the direct-call trampoline"
 	fi
 	c0=$(calls $S vmlinux:cmdline_proc_show,1)
