@@ -248,6 +248,8 @@ function top_caches(be, a, b,    id, pa, pb, c, v, nc, name, val, i, j, x, line)
 		if (c in seen_cache) continue
 		seen_cache[c] = 1
 		v = ((pb c) in med ? med[pb c] : 0) - ((pa c) in med ? med[pa c] : 0)
+		if (v / (b - a) < 0.5)
+			continue	# slab granularity: not a cost of the functions
 		name[++nc] = c
 		val[nc] = v / (b - a)
 		perfn[be, "cache." c] = val[nc]
