@@ -399,12 +399,14 @@ section_trans() {
 # ---- scale ----
 
 # mem_snap FILE PATCH: slab bytes (active objects x object size, from
-# /proc/slabinfo), VmallocUsed and Percpu (kB, /proc/meminfo), and the
-# patch module's own size (/proc/modules) when it is loaded
+# /proc/slabinfo) in all and per cache ("cache.NAME"), VmallocUsed and
+# Percpu (kB, /proc/meminfo), and the patch module's own size
+# (/proc/modules) when it is loaded
 mem_snap() {
 	sleep 0.3	# the patch module's init memory is freed from a work item
 	{
-		awk 'NR > 2 { s += $2 * $4 } END { print "slab", s }' /proc/slabinfo
+		awk 'NR > 2 { s += $2 * $4; print "cache." $1, $2 * $4 }
+		     END { print "slab", s }' /proc/slabinfo
 		awk '$1 == "VmallocUsed:" { print "vmalloc", $2 * 1024 }
 		     $1 == "Percpu:" { print "percpu", $2 * 1024 }' /proc/meminfo
 		awk -v m="$2" '$1 == m { print "module", $2 }' /proc/modules
@@ -412,13 +414,20 @@ mem_snap() {
 }
 
 # mem_delta ID PATCH: what applying PATCH added; the module image
-# (identical for every backend) is taken out of the vmalloc figure
+# (identical for every backend) is taken out of the vmalloc figure. The
+# caches whose bytes changed each get a row, ID.cache.NAME.
 mem_delta() {
 	mem_snap /tmp/mem.after "$2"
 	awk -v id="$1" '
 		FNR == NR { b[$1] = $2; next }
 		{ a[$1] = $2 }
 		END {
+			for (k in a)
+				if (k ~ /^cache\./ && a[k] != b[k])
+					print "@@R " id "." k " " a[k] - b[k]
+			for (k in b)
+				if (k ~ /^cache\./ && !(k in a))
+					print "@@R " id "." k " " -b[k]
 			print "@@R " id ".slab " a["slab"] - b["slab"]
 			print "@@R " id ".vmalloc " a["vmalloc"] - b["vmalloc"] - a["module"]
 			print "@@R " id ".percpu " a["percpu"] - b["percpu"]

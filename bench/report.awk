@@ -227,6 +227,43 @@ function mem_section(    sz, ns, a, b, bl, i, j, kinds, kl, v, tot, line, ok) {
 		if (ok) perfn[bl[i], "total"] = tot
 		out(line " | " (ok ? num(tot, 0) : "") " |")
 	}
+	out("")
+	out("Where the slab goes: bytes per function in the " mem_top " caches that grew most (the same slope, per `/proc/slabinfo` cache):")
+	out("")
+	out("| backend | caches |")
+	out("| --- | --- |")
+	for (i = 1; i <= 2; i++)
+		out("| " label_backend(bl[i]) " | " top_caches(bl[i], a, b) " |")
+}
+
+# the caches of backend be by bytes per function, largest first
+function top_caches(be, a, b,    id, pa, pb, c, v, nc, name, val, i, j, x, line) {
+	pa = "scale.f" a "." be ".cache."
+	pb = "scale.f" b "." be ".cache."
+	nc = 0
+	for (id in n) {
+		if (index(id, pb) == 1) c = substr(id, length(pb) + 1)
+		else if (index(id, pa) == 1) c = substr(id, length(pa) + 1)
+		else continue
+		if (c in seen_cache) continue
+		seen_cache[c] = 1
+		v = ((pb c) in med ? med[pb c] : 0) - ((pa c) in med ? med[pa c] : 0)
+		if (v / (b - a) < 0.5)
+			continue	# slab granularity: not a cost of the functions
+		name[++nc] = c
+		val[nc] = v / (b - a)
+		perfn[be, "cache." c] = val[nc]
+	}
+	delete seen_cache
+	for (i = 2; i <= nc; i++) {
+		x = val[i]; c = name[i]
+		for (j = i - 1; j >= 1 && val[j] < x; j--) { val[j + 1] = val[j]; name[j + 1] = name[j] }
+		val[j + 1] = x; name[j + 1] = c
+	}
+	line = ""
+	for (i = 1; i <= nc && i <= mem_top; i++)
+		line = line (i > 1 ? ", " : "") "`" name[i] "` " num(val[i], 0)
+	return nc ? line : "none measured"
 }
 
 function write_json(    i, id, j, sep, k, first) {
@@ -292,11 +329,16 @@ function write_json(    i, id, j, sep, k, first) {
 
 function unit(id) {
 	if (id ~ /^call\./) return "ns/call"
-	if (id ~ /\.(slab|vmalloc|percpu)$/) return "bytes"
+	if (id ~ /\.(slab|vmalloc|percpu)$/ || id ~ /\.cache\./) return "bytes"
 	return "ms"
 }
 
 END {
+	mem_top = 6
+	# a cache is reported only when it changed: a sample without it is 0
+	for (id in n)
+		if ((p = index(id, ".cache.")) && (substr(id, 1, p) "slab") in n)
+			while (n[id] < n[substr(id, 1, p) "slab"]) add(id, 0)
 	for (id in n) stats(id)
 	if (md != "") printf "" > md
 	out("Run: " (accel ~ /^kvm/ ? "KVM" : "TCG (software emulation)") " `" accel "`, " info["cpus"] " vCPUs, " \

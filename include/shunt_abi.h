@@ -32,25 +32,37 @@
  *                      the module, one a line: "PID COMM SYMBOL+OFF/SIZE"
  *     parked       r   kthreads park-kthreads=1 parked in the running (or
  *                      last) transition, one a line: "PID COMM"
+ *     funcs        r   one line per function of the patch (the three
+ *                      files list them in the same order):
+ *                      "OBJECT:FUNCTION,SYMPOS IMMEDIATE NEW_FUNC",
+ *                      IMMEDIATE 1 when it switches for every task at
+ *                      once, NEW_FUNC the replacement as %ps prints it
+ *                      ("name [module]"; "(nop)" for a no-op), to the
+ *                      end of the line
+ *     addrs        r   (root) "OBJECT:FUNCTION,SYMPOS OLD_ADDR OLD_SIZE
+ *                      OLD_BODY NEW_ADDR NEW_SIZE DIRECT": the original's
+ *                      address (0 while its module is not loaded) and
+ *                      size; its first instruction past the ftrace call
+ *                      (only the original body runs there); the
+ *                      replacement's address (0: no-op) and size; DIRECT
+ *                      1 while the function's ftrace call is a direct
+ *                      call to shunt's trampoline. Addresses 0x and 16
+ *                      hex digits, sizes right-aligned in 10 columns
  *     calls        r   the shim's call counters, one line per function:
  *                      "OBJECT:FUNCTION,SYMPOS NEW OLD": calls it sent to
  *                      this patch's replacement (NEW) and calls it let go
  *                      to the code below (OLD: the original or an older
  *                      patch's; unswitched tasks, a no-op) while this
- *                      patch's entry was the function's newest
+ *                      patch's entry was the function's newest; each
+ *                      right-aligned in 20 columns
+ *                  funcs, addrs, calls: any number of lines (binary
+ *                  attributes); a line's length is fixed for the
+ *                  patch's life and a read() returns whole lines when
+ *                  its buffer holds one, so each line is one moment's
  *     <object>/                  "vmlinux" or the target module's name
  *         patched  r   1 while the object's functions are redirected
- *         <function,sympos>/     sympos 1 when klp_func.old_sympos is 0
- *             new_func  r   the replacement, as %ps prints it
- *             immediate r   1: switches for every task at once
- *             addrs     r   (root) "KEY VALUE" lines: old_addr, the
- *                           original's address (0 while its module is
- *                           not loaded); old_size; old_body, its first
- *                           instruction past the ftrace call (only the
- *                           original body runs there); new_addr, the
- *                           replacement's address (0: no-op); new_size;
- *                           direct, 1 while the function's ftrace call
- *                           is a direct call to shunt's trampoline
+ *         <function,sympos>/     sympos 1 when klp_func.old_sympos is 0;
+ *                                no files (as the kernel's livepatch)
  *
  * Claiming a patch module: before init_module(), the loader writes lines
  * to /sys/kernel/shunt/claim (each write holds whole lines, < 4096 bytes):

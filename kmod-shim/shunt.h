@@ -397,6 +397,9 @@ void shunt_sysfs_init_func(struct shunt_func *func);
 void shunt_sysfs_del_patch(struct shunt_patch *patch);
 void shunt_sysfs_del(struct kobject *kobj);
 
+/* funcfiles.c: a patch's files with a line per function */
+extern struct bin_attribute *shunt_patch_bin_attrs[];
+
 /* compat.c: workarounds for kernel symbols that are not exported */
 struct module *shunt_find_module(const char *name);
 int shunt_module_symbol(struct module *mod, const char *name,

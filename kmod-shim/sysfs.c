@@ -2,7 +2,10 @@
 /*
  * /sys/kernel/shunt/<patch>/<object>/<function,sympos>, mirroring
  * /sys/kernel/livepatch. The kobjects are embedded in the shim's own
- * structures, whose memory they free when the last reference goes.
+ * structures, whose memory they free when the last reference goes. A
+ * function's directory has no files, as in the kernel's livepatch: what
+ * there is to say of each function is in the patch's funcs, addrs and
+ * calls (funcfiles.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -168,42 +171,6 @@ static ssize_t error_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return len;
 }
 
-/*
- * The call counters (calls.c), one line per function:
- * "OBJECT:FUNCTION,SYMPOS NEW OLD", the calls the shim sent to this
- * patch's replacement and those it let go to the code below while this
- * patch's entry was the function's newest. As many lines as fit in the
- * page; the loader gives metrics to at most 64 functions anyway.
- */
-static ssize_t calls_show(struct kobject *kobj, struct kobj_attribute *attr,
-			  char *buf)
-{
-	struct shunt_patch *patch = to_patch(kobj);
-	struct shunt_calls_sum sum;
-	struct shunt_object *obj;
-	struct shunt_func *func;
-	char line[320];
-	ssize_t len = 0;
-	int n;
-
-	mutex_lock(&shunt_mutex);
-	shunt_for_each_object(patch, obj) {
-		shunt_for_each_func(obj, func) {
-			shunt_calls_read(func, &sum);
-			n = scnprintf(line, sizeof(line), "%s:%s,%lu %llu %llu\n",
-				      obj->name, func->desc->old_name,
-				      func->sympos, sum.new, sum.old);
-			if (len + n >= PAGE_SIZE)
-				goto out;
-			memcpy(buf + len, line, n);
-			len += n;
-		}
-	}
-out:
-	mutex_unlock(&shunt_mutex);
-	return len;
-}
-
 static ssize_t replaced_by_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
@@ -226,7 +193,6 @@ static struct kobj_attribute forced_attr = __ATTR_RO(forced);
 static struct kobj_attribute stats_attr = __ATTR_RO(stats);
 static struct kobj_attribute error_attr = __ATTR_RO(error);
 static struct kobj_attribute replaced_by_attr = __ATTR_RO(replaced_by);
-static struct kobj_attribute calls_attr = __ATTR_RO(calls);
 
 static struct attribute *shunt_patch_attrs[] = {
 	&enabled_attr.attr,
@@ -243,10 +209,15 @@ static struct attribute *shunt_patch_attrs[] = {
 	&stats_attr.attr,
 	&error_attr.attr,
 	&replaced_by_attr.attr,
-	&calls_attr.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(shunt_patch);
+
+/* funcs, addrs, calls: a line per function (funcfiles.c) */
+static const struct attribute_group shunt_patch_group = {
+	.attrs = shunt_patch_attrs,
+	.bin_attrs = shunt_patch_bin_attrs,
+};
+__ATTRIBUTE_GROUPS(shunt_patch);
 
 static ssize_t patched_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -260,55 +231,6 @@ static struct attribute *shunt_object_attrs[] = {
 	NULL,
 };
 ATTRIBUTE_GROUPS(shunt_object);
-
-static ssize_t immediate_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%d\n", to_func(kobj)->immediate);
-}
-
-static ssize_t new_func_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
-{
-	struct shunt_func *func = to_func(kobj);
-
-	if (func->nop)
-		return sysfs_emit(buf, "(nop)\n");
-	return sysfs_emit(buf, "%ps\n", func->desc->new_func);
-}
-
-/*
- * The kernel addresses, root's only, in one attribute (a kernfs node per
- * function, not five): old_addr is 0 while the object's module is not
- * loaded, new_addr 0 for a nop, old_body is where probes see the
- * original body run (past the ftrace call); direct 1 while the
- * function's ftrace call is a direct call (no BPF trampoline fits).
- */
-static ssize_t addrs_show(struct kobject *kobj, struct kobj_attribute *attr,
-			  char *buf)
-{
-	struct shunt_func *func = to_func(kobj);
-	unsigned long addr = READ_ONCE(func->old_addr);
-
-	return sysfs_emit(buf,
-			  "old_addr 0x%lx\nold_size %lu\nold_body 0x%lx\nnew_addr 0x%lx\nnew_size %lu\ndirect %d\n",
-			  addr, READ_ONCE(func->old_size),
-			  addr ? shunt_redirect_body(addr) : 0,
-			  func->nop ? 0 : (unsigned long)func->desc->new_func,
-			  func->new_size, READ_ONCE(func->direct));
-}
-
-static struct kobj_attribute new_func_attr = __ATTR_RO(new_func);
-static struct kobj_attribute immediate_attr = __ATTR_RO(immediate);
-static struct kobj_attribute addrs_attr = __ATTR(addrs, 0400, addrs_show,
-						 NULL);
-static struct attribute *shunt_func_attrs[] = {
-	&new_func_attr.attr,
-	&immediate_attr.attr,
-	&addrs_attr.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(shunt_func);
 
 static void shunt_patch_kobj_release(struct kobject *kobj)
 {
@@ -341,7 +263,6 @@ static const struct kobj_type shunt_object_ktype = {
 static const struct kobj_type shunt_func_ktype = {
 	.release = shunt_func_kobj_release,
 	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = shunt_func_groups,
 };
 
 void shunt_sysfs_init_patch(struct shunt_patch *patch)

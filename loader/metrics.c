@@ -96,7 +96,7 @@ static int read_targets(const char *name, struct target *t, int max,
 
 		for (int j = 0; j < po->nr_funcs; j++) {
 			const struct patch_func *pf = &po->funcs[j];
-			struct shimfs_func_addrs a;
+			const struct shimfs_func_addrs *a = &pf->addrs;
 			struct target *x = &t[n];
 			char label[512];
 
@@ -108,17 +108,16 @@ static int read_targets(const char *name, struct target *t, int max,
 				(*skipped)++;
 				continue;
 			}
-			shimfs_read_func_addrs(name, po->name, pf->name,
-					       pf->sympos, &a);
-			if (!a.old_addr || !a.new_addr) {
+			if (!pf->have_addrs || !a->old_addr || !a->new_addr) {
 				fprintf(stderr, "shunt: metrics: %s not probed: %s\n", label,
-					!a.new_addr ? "a no-op (atomic replace)" :
+					!pf->have_addrs ? "no addresses in the patch's addrs (root's)" :
+					!a->new_addr ? "a no-op (atomic replace)" :
 					"its module is not loaded");
 				(*skipped)++;
 				continue;
 			}
 			memset(x, 0, sizeof(*x));
-			x->a = a;
+			x->a = *a;
 			x->sympos = pf->sympos;
 			x->in_module = strcmp(po->name, SHIM_OBJ_VMLINUX) != 0;
 			copy_str(x->label, sizeof(x->label), label);

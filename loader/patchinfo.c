@@ -71,7 +71,7 @@ static int read_attrs(const char *dir, struct patch_info *pi)
 			continue;
 		while (size > 0 && a->value[size - 1] == '\n')
 			a->value[--size] = '\0';
-		/* read_file() leaves room for big files; attributes are small */
+		/* read_file() leaves room for big files; most are small */
 		shrunk = realloc(a->value, size + 1);
 		if (shrunk)
 			a->value = shrunk;
@@ -80,15 +80,62 @@ static int read_attrs(const char *dir, struct patch_info *pi)
 	return 0;
 }
 
-static int read_object(const char *dir, const char *name, int shunt,
-		       struct patch_obj *po)
+static int cmp_func(const void *a, const void *b)
 {
-	char odir[PATH_MAX], fdir[PATH_MAX], path[PATH_MAX], **funcs;
+	const struct patch_func *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->sympos < y->sympos ? -1 : x->sympos > y->sympos;
+}
+
+/*
+ * A shunt object's functions: the lines of the patch's funcs file (its
+ * function directories have no files), with their addrs lines when root
+ * could read that file. Both list functions in the same order, so each
+ * addrs line is found where the last one ended. By name, as directories.
+ */
+static int read_shunt_funcs(const struct patch_info *pi, struct patch_obj *po,
+			    const char *funcs)
+{
+	const char *addrs = patch_attr_value(pi, SHIM_ATTR_ADDRS);
+	const char *cursor = NULL, *rest;
+	size_t olen = strlen(po->name);
+	struct shimfs_func f;
+	char label[600];
+	int nf = 0;
+
+	for (const char *p = funcs; *p; p += strcspn(p, "\n"), p += *p == '\n')
+		nf += !strncmp(p, po->name, olen) && p[olen] == ':';
+	po->funcs = calloc(nf ? nf : 1, sizeof(*po->funcs));
+	if (!po->funcs)
+		return -1;
+	for (const char *p = funcs; *p && po->nr_funcs < nf;
+	     p += strcspn(p, "\n"), p += *p == '\n') {
+		struct patch_func *pf = &po->funcs[po->nr_funcs];
+
+		if (shimfs_parse_funcs_line(p, &f) || strcmp(f.obj, po->name))
+			continue;
+		copy_str(pf->name, sizeof(pf->name), f.name);
+		pf->sympos = f.sympos;
+		copy_str(pf->new_func, sizeof(pf->new_func), f.new_func);
+		pf->immediate = f.immediate;
+		snprintf(label, sizeof(label), "%s:%s,%lu", f.obj, f.name, f.sympos);
+		rest = addrs ? shimfs_find_line(addrs, label, &cursor) : NULL;
+		pf->have_addrs = rest && !shimfs_parse_addrs(rest, &pf->addrs);
+		po->nr_funcs++;
+	}
+	qsort(po->funcs, po->nr_funcs, sizeof(*po->funcs), cmp_func);
+	return 0;
+}
+
+/* the kernel livepatch's functions: its function directories */
+static int read_func_dirs(const char *odir, struct patch_obj *po)
+{
+	char **funcs;
 	int nf;
 
-	copy_str(po->name, sizeof(po->name), name);
-	path_join(odir, sizeof(odir), dir, name);
-	po->patched = (int)read_long(odir, SHIM_ATTR_PATCHED, -1);
 	funcs = dir_list(odir, DIR_LIST_DIRS, &nf);
 	po->funcs = calloc(nf ? nf : 1, sizeof(*po->funcs));
 	if (!po->funcs) {
@@ -102,17 +149,24 @@ static int read_object(const char *dir, const char *name, int shunt,
 				   &pf->sympos))
 			continue;
 		pf->immediate = -1;
-		if (shunt) {
-			path_join(fdir, sizeof(fdir), odir, funcs[i]);
-			if (read_text(path_join(path, sizeof(path), fdir, SHIM_ATTR_NEW_FUNC),
-				      pf->new_func, sizeof(pf->new_func)))
-				pf->new_func[0] = '\0';
-			pf->immediate = (int)read_long(fdir, SHIM_ATTR_IMMEDIATE, -1);
-		}
 		po->nr_funcs++;
 	}
 	free_names(funcs, nf);
 	return 0;
+}
+
+static int read_object(const struct patch_info *pi, const char *dir,
+		       const char *name, struct patch_obj *po)
+{
+	const char *funcs = pi->shunt ? patch_attr_value(pi, SHIM_ATTR_FUNCS) : NULL;
+	char odir[PATH_MAX];
+
+	copy_str(po->name, sizeof(po->name), name);
+	path_join(odir, sizeof(odir), dir, name);
+	po->patched = (int)read_long(odir, SHIM_ATTR_PATCHED, -1);
+	if (funcs)
+		return read_shunt_funcs(pi, po, funcs);
+	return read_func_dirs(odir, po);
 }
 
 int patch_info_read(const char *root, const char *name, int shunt,
@@ -149,7 +203,7 @@ int patch_info_read(const char *root, const char *name, int shunt,
 	objs = dir_list(dir, DIR_LIST_DIRS, &no);
 	pi->objs = calloc(no ? no : 1, sizeof(*pi->objs));
 	for (int i = 0; pi->objs && !ret && i < no; i++)
-		ret = read_object(dir, objs[i], shunt, &pi->objs[pi->nr_objs++]);
+		ret = read_object(pi, dir, objs[i], &pi->objs[pi->nr_objs++]);
 	free_names(objs, no);
 	if (!pi->objs || ret) {
 		patch_info_free(pi);

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "shimfs.h"
+
 /* one attribute file of a patch directory */
 struct patch_attr {
 	char *name;
@@ -19,6 +21,8 @@ struct patch_func {
 	unsigned long sympos;
 	char new_func[256];	/* shunt: "" when absent */
 	int immediate;		/* shunt: -1 when absent */
+	int have_addrs;		/* shunt, read by root: addrs is set */
+	struct shimfs_func_addrs addrs;
 };
 
 struct patch_obj {

@@ -73,6 +73,7 @@ static int attr_described(const char *name)
 		SHIM_ATTR_SEQ, SHIM_ATTR_REPLACE, SHIM_ATTR_CONSISTENCY,
 		SHIM_ATTR_REDIRECT, SHIM_ATTR_BLOCKED, SHIM_ATTR_PARKED, SHIM_ATTR_FORCED,
 		SHIM_ATTR_STATS, SHIM_ATTR_ERROR, SHIM_ATTR_REPLACED_BY,
+		SHIM_ATTR_FUNCS,	/* in the list of functions */
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(known); i++)

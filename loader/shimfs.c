@@ -15,9 +15,6 @@
 
 #define SHIM_ATTR_VERSION	"version"	/* of SHUNT_SYSFS_ROOT itself */
 
-/* of a function directory; root-only "KEY VALUE" lines, see shunt_abi.h */
-#define SHIM_ATTR_ADDRS		"addrs"
-
 char *shimfs_patch_dir(char *buf, size_t len, const char *patch)
 {
 	return path_join(buf, len, SHUNT_SYSFS_ROOT, patch);
@@ -139,41 +136,99 @@ int parse_func_dir(const char *dirname, char *name, size_t len,
 }
 
 
-void shimfs_read_func_addrs(const char *patch, const char *obj,
-			    const char *func, unsigned long sympos,
-			    struct shimfs_func_addrs *a)
+/* the label of a line, "OBJECT:FUNCTION,SYMPOS", up to the first blank */
+static int parse_label(const char *line, char *obj, size_t obj_len,
+		       char *name, size_t name_len, unsigned long *sympos,
+		       const char **rest)
 {
-	char dir[PATH_MAX];
+	size_t len = strcspn(line, " \n"), on = strcspn(line, ":");
+	char dir[512];
 
-	snprintf(dir, sizeof(dir), "%s/%s/%s/%s,%lu", SHUNT_SYSFS_ROOT, patch,
-		 obj, func, sympos);
-	char path[PATH_MAX], buf[256], key[16];
-	unsigned long long v;
-	int n;
+	if (on == 0 || on >= len || on >= obj_len || len - on - 1 >= sizeof(dir))
+		return -1;
+	memcpy(obj, line, on);
+	obj[on] = '\0';
+	memcpy(dir, line + on + 1, len - on - 1);
+	dir[len - on - 1] = '\0';
+	if (parse_func_dir(dir, name, name_len, sympos))
+		return -1;
+	*rest = line + len;
+	return 0;
+}
+
+int shimfs_parse_funcs_line(const char *line, struct shimfs_func *f)
+{
+	const char *rest;
+	char *end;
+	size_t n;
+	long imm;
+
+	memset(f, 0, sizeof(*f));
+	if (parse_label(line, f->obj, sizeof(f->obj), f->name, sizeof(f->name),
+			&f->sympos, &rest) || *rest != ' ')
+		return -1;
+	imm = strtol(rest + 1, &end, 10);
+	if (end == rest + 1 || (imm != 0 && imm != 1) || *end != ' ')
+		return -1;
+	f->immediate = (int)imm;
+	n = strcspn(end + 1, "\n");
+	if (n == 0 || n >= sizeof(f->new_func))
+		return -1;
+	memcpy(f->new_func, end + 1, n);
+	f->new_func[n] = '\0';
+	return 0;
+}
+
+/* the line of text starting with label and a blank, from p on; or NULL */
+static const char *line_from(const char *p, const char *end, const char *label,
+			     size_t len)
+{
+	for (; p < end && *p; p += strcspn(p, "\n"), p += *p == '\n')
+		if (!strncmp(p, label, len) && p[len] == ' ')
+			return p;
+	return NULL;
+}
+
+const char *shimfs_find_line(const char *text, const char *label,
+			     const char **cursor)
+{
+	const char *start = *cursor ? *cursor : text, *p;
+	size_t len = strlen(label);
+
+	p = line_from(start, start + strlen(start), label, len);
+	if (!p)
+		p = line_from(text, start, label, len);
+	if (!p)
+		return NULL;
+	*cursor = p + strcspn(p, "\n");
+	*cursor += **cursor == '\n';
+	return p + len;
+}
+
+int shimfs_parse_addrs(const char *rest, struct shimfs_func_addrs *a)
+{
+	char line[256], end;
+	size_t n = strcspn(rest, "\n");
+	int direct;
 
 	memset(a, 0, sizeof(*a));
-	if (read_text(path_join(path, sizeof(path), dir, SHIM_ATTR_ADDRS), buf,
-		      sizeof(buf)))
-		return;
-	for (const char *line = buf; *line; line += strcspn(line, "\n"),
-	     line += *line == '\n') {
-		/* kernel addresses do not fit a signed %lli */
-		if (sscanf(line, "%15s %n", key, &n) != 1)
-			continue;
-		v = strtoull(line + n, NULL, 0);
-		if (!strcmp(key, "old_addr"))
-			a->old_addr = v;
-		else if (!strcmp(key, "old_size"))
-			a->old_size = v;
-		else if (!strcmp(key, "old_body"))
-			a->old_body = v;
-		else if (!strcmp(key, "new_addr"))
-			a->new_addr = v;
-		else if (!strcmp(key, "new_size"))
-			a->new_size = v;
-		else if (!strcmp(key, "direct"))
-			a->direct = !!v;
+	if (n >= sizeof(line))
+		return -1;
+	memcpy(line, rest, n);
+	line[n] = '\0';
+	/* exactly six fields: kernel addresses do not fit a signed %lli */
+	if (sscanf(line, "%llx %llu %llx %llx %llu %d %c",
+		   &a->old_addr,
+		   &a->old_size,
+		   &a->old_body,
+		   &a->new_addr,
+		   &a->new_size, &direct, &end) != 6 ||
+	    (direct != 0 && direct != 1)) {
+		memset(a, 0, sizeof(*a));
+		return -1;
 	}
+	a->direct = direct;
+	return 0;
 }
 
 /* the keys of a stats file, "KEY N" a line */
@@ -260,11 +315,15 @@ int shimfs_parse_calls(const char *text, struct shimfs_calls *c, int max)
 
 int shimfs_read_calls(const char *patch, struct shimfs_calls *c, int max)
 {
-	static char buf[1 << 16];
-	char path[PATH_MAX];
+	char path[PATH_MAX], *text;
+	size_t size;
+	int n;
 
-	if (read_text(attr_path(path, sizeof(path), patch, SHIM_ATTR_CALLS),
-		      buf, sizeof(buf)))
+	/* a line per function of the patch: as long as it takes */
+	if (read_file(attr_path(path, sizeof(path), patch, SHIM_ATTR_CALLS),
+		      &text, &size))
 		return -1;
-	return shimfs_parse_calls(buf, c, max);
+	n = shimfs_parse_calls(text, c, max);
+	free(text);
+	return n;
 }

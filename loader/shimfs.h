@@ -33,6 +33,9 @@
 #define SHIM_ATTR_PARKED	"parked"	/* kthreads --park-kthreads parked */
 #define SHIM_ATTR_ERROR		"error"		/* why the last write was refused */
 #define SHIM_ATTR_REPLACED_BY	"replaced_by"
+/* a line per function, "OBJECT:FUNCTION,SYMPOS ..." (shunt_abi.h) */
+#define SHIM_ATTR_FUNCS		"funcs"		/* immediate, new_func */
+#define SHIM_ATTR_ADDRS		"addrs"		/* root's: kernel addresses */
 #define SHIM_ATTR_CALLS		"calls"		/* the shim's call counters */
 /* the kernel's livepatch only: its apply order */
 #define KLP_ATTR_STACK_ORDER	"stack_order"
@@ -40,9 +43,7 @@
 #define SHIM_OBJ_VMLINUX	"vmlinux"
 /* of an object directory, <patch>/<object>/ */
 #define SHIM_ATTR_PATCHED	"patched"
-/* of a function directory, <patch>/<object>/<function>,<sympos>/ */
-#define SHIM_ATTR_NEW_FUNC	"new_func"
-#define SHIM_ATTR_IMMEDIATE	"immediate"
+/* function directories, <patch>/<object>/<function>,<sympos>/, have no files */
 
 /* SHUNT_SYSFS_ROOT/patch into buf; returns buf. */
 char *shimfs_patch_dir(char *buf, size_t len, const char *patch);
@@ -96,19 +97,40 @@ int shimfs_wait_patch_gone(const char *patch, double timeout);
 int parse_func_dir(const char *dirname, char *name, size_t len,
 		   unsigned long *sympos);
 
+/* One line of a patch's "funcs" file: "LABEL IMMEDIATE NEW_FUNC". */
+struct shimfs_func {
+	char obj[64];
+	char name[256];
+	unsigned long sympos;
+	int immediate;
+	char new_func[256];	/* as %ps prints it: "name [module]", "(nop)" */
+};
+
+/* Parse a funcs line (up to its newline); -1 when it is not one. */
+int shimfs_parse_funcs_line(const char *line, struct shimfs_func *f);
+
 /*
- * The addresses of one patched function (the root-only files of its
- * directory); 0 where a file cannot be read. old_addr is 0 while the
- * object's module is not loaded, new_addr 0 for a no-op.
+ * The addresses of one patched function, a line of the root-only
+ * "addrs" file. old_addr and old_size are 0 while the object's module
+ * is not loaded, new_addr 0 for a no-op.
  */
 struct shimfs_func_addrs {
 	__u64 old_addr, old_size, old_body, new_addr, new_size;
 	int direct;	/* a direct call: no BPF trampoline on the original */
 };
 
-void shimfs_read_func_addrs(const char *patch, const char *obj,
-			    const char *func, unsigned long sympos,
-			    struct shimfs_func_addrs *a);
+/* Parse what follows the label of an addrs line; -1 (a all 0) if malformed. */
+int shimfs_parse_addrs(const char *rest, struct shimfs_func_addrs *a);
+
+/*
+ * In the text of a per-function file, the line of label
+ * ("OBJECT:FUNCTION,SYMPOS"): what follows the label, or NULL. The
+ * search starts at *cursor (NULL: the start), wraps around, and leaves
+ * *cursor past the line found: looking up functions in the file's order
+ * reads the file once.
+ */
+const char *shimfs_find_line(const char *text, const char *label,
+			     const char **cursor);
 
 /*
  * One line of a patch's "calls" file: the shim's call counters of a

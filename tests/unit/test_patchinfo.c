@@ -50,13 +50,19 @@ static void make_tree(void)
 	tree_put(root, "shunt/p_a/blocked", "");
 	tree_put(root, "shunt/p_a/stats", "duration_ns 1500000\nswitched_stack 3\n");
 	tree_put(root, "shunt/p_a/vmlinux/patched", "1\n");
-	tree_put(root, "shunt/p_a/vmlinux/cmdline_proc_show,1/new_func", "new_cmdline [p_a]\n");
-	tree_put(root, "shunt/p_a/vmlinux/cmdline_proc_show,1/immediate", "0\n");
-	tree_put(root, "shunt/p_a/vmlinux/version_proc_show,1/new_func", "new_version [p_a]\n");
-	tree_put(root, "shunt/p_a/vmlinux/version_proc_show,1/immediate", "1\n");
+	/* a function directory has no files: funcs and addrs, kernel order */
+	tree_put(root, "shunt/p_a/vmlinux/cmdline_proc_show,1/", NULL);
+	tree_put(root, "shunt/p_a/vmlinux/version_proc_show,1/", NULL);
 	tree_put(root, "shunt/p_a/target/patched", "0\n");
-	tree_put(root, "shunt/p_a/target/dup,2/new_func", "new_dup [p_a]\n");
-	tree_put(root, "shunt/p_a/target/dup,2/immediate", "0\n");
+	tree_put(root, "shunt/p_a/target/dup,2/", NULL);
+	tree_put(root, "shunt/p_a/funcs",
+		 "vmlinux:version_proc_show,1 1 new_version [p_a]\n"
+		 "vmlinux:cmdline_proc_show,1 0 new_cmdline [p_a]\n"
+		 "target:dup,2 0 new_dup [p_a]\n");
+	tree_put(root, "shunt/p_a/addrs",
+		 "vmlinux:version_proc_show,1 0xffffffff81000100         64 0xffffffff81000109 0xffffffffc0000100         32 1\n"
+		 "vmlinux:cmdline_proc_show,1 0xffffffff81000200        128 0xffffffff81000209 0xffffffffc0000200         16 0\n"
+		 "target:dup,2 0x0000000000000000          0 0x0000000000000000 0xffffffffc0000300          8 0\n");
 
 	put_shunt_patch("p_b", "2\n", "applying\n", "stop-machine\n");
 	tree_put(root, "shunt/p_b/transition", "1\n");
@@ -67,6 +73,7 @@ static void make_tree(void)
 	tree_put(root, "shunt/p_b/error", "replaced by 'x'; a \"quote\"\n");
 	tree_put(root, "shunt/p_b/extra_attr", "42\n");
 	tree_put(root, "shunt/p_b/vmlinux/patched", "1\n");
+	tree_put(root, "shunt/p_b/funcs", "");
 
 	/* the kernel's: no state, seq or redirect files; lp_old lacks replace */
 	tree_put(root, "livepatch/lp_new/enabled", "1\n");
@@ -162,6 +169,14 @@ static void test_list(void)
 	       list[1].objs[1].funcs[1].immediate == 1 &&
 	       !strcmp(list[1].objs[1].funcs[1].new_func, "new_version [p_a]"),
 	       "list: objects and functions by name, with new_func and immediate");
+	tap_ok(list[1].objs[1].funcs[0].have_addrs &&
+	       list[1].objs[1].funcs[0].addrs.old_addr == 0xffffffff81000200ULL &&
+	       list[1].objs[1].funcs[0].addrs.old_size == 128 &&
+	       list[1].objs[1].funcs[1].addrs.new_addr == 0xffffffffc0000100ULL &&
+	       list[1].objs[1].funcs[1].addrs.direct == 1 &&
+	       list[1].objs[0].funcs[0].have_addrs && !list[1].objs[0].funcs[0].addrs.old_addr &&
+	       list[1].objs[0].funcs[0].addrs.new_size == 8,
+	       "list: each function's line of addrs");
 	tap_ok(list[3].objs[0].patched == -1 && list[3].objs[0].funcs[0].immediate == -1,
 	       "list: attributes a kernel lacks are -1");
 
@@ -216,8 +231,13 @@ static void test_list(void)
 		       "  version_proc_show,1 -> new_version [p_a] (immediate)\n"
 		       "last transition:\n"
 		       "  duration_ns 1500000\n"
-		       "  switched_stack 3\n",
-	       "show: functions with new_func and immediate, the last transition");
+		       "  switched_stack 3\n"
+		       "other attributes:\n"
+		       "  addrs:\n"
+		       "  vmlinux:version_proc_show,1 0xffffffff81000100         64 0xffffffff81000109 0xffffffffc0000100         32 1\n"
+		       "  vmlinux:cmdline_proc_show,1 0xffffffff81000200        128 0xffffffff81000209 0xffffffffc0000200         16 0\n"
+		       "  target:dup,2 0x0000000000000000          0 0x0000000000000000 0xffffffffc0000300          8 0\n",
+	       "show: functions with new_func and immediate, the last transition, funcs not repeated");
 	free(out);
 
 	out = capture(print_details, &list[3]);

@@ -13,7 +13,16 @@ assert_eq "$(patch_attr shunt_sample_cmdline consistency)" per-task "consistency
 assert_eq "$(patch_attr shunt_sample_cmdline redirect)" ftrace "redirect"
 assert_eq "$(cat $P/vmlinux/patched)" 1 "vmlinux/patched"
 test -d "$P/vmlinux/cmdline_proc_show,1" || fail "function directory missing"
-assert_match "$(cat "$P/vmlinux/cmdline_proc_show,1/new_func")" "^sample_cmdline_proc_show" "new_func"
+assert_eq "$(ls -A "$P/vmlinux/cmdline_proc_show,1")" "" "no files in the function directory (as in klp's)"
+assert_eq "$(cat $P/funcs)" "vmlinux:cmdline_proc_show,1 0 sample_cmdline_proc_show [shunt_sample_cmdline]" "funcs: the function, not immediate, its replacement"
+old=$(awk '$3 == "cmdline_proc_show" { print $1; exit }' /proc/kallsyms)
+new=$(awk '$3 == "sample_cmdline_proc_show" { print $1; exit }' /proc/kallsyms)
+direct=1
+on_kernel 6.1 && direct=0	# no direct calls there (compat.h)
+assert_match "$(cat $P/addrs)" "^vmlinux:cmdline_proc_show,1 0x$old +[1-9][0-9]* 0x[0-9a-f]{16} 0x$new +[1-9][0-9]* $direct\$" "addrs: kallsyms' addresses, sizes, direct"
+body=$(awk '{ print $4 }' $P/addrs)
+[ $((body)) -gt $((0x$old)) ] && [ $((body)) -le $((0x$old + 16)) ] || fail "old_body $body not just past 0x$old"
+assert_eq "$(awk '{ print $1, $2, $3 }' $P/calls)" "vmlinux:cmdline_proc_show,1 1 0" "calls: the one read of /proc/cmdline, new"
 assert_eq "$(patch_attr shunt_sample_cmdline state)" applied "state"
 assert_eq "$(patch_attr shunt_sample_cmdline seq)" 1 "seq"
 test ! -e /sys/kernel/livepatch/shunt_sample_cmdline || fail "shunt patch shows in /sys/kernel/livepatch"

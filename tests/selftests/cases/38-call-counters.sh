@@ -17,8 +17,11 @@ ef() { grep -A1 "^$1 " /sys/kernel/tracing/enabled_functions | grep -v -- "^--";
 
 say "the calls file: one line per function, nothing counted before a call"
 shunt_ok apply --no-metrics $M/shunt_test_stack1.ko
-assert_eq "$(cat $SHUNT_ROOT/shunt_test_stack1/calls)" "vmlinux:cmdline_proc_show,1 0 0
-vmlinux:version_proc_show,1 0 0" "calls of a fresh patch"
+assert_eq "$(awk '{ print $1, $2, $3, NF }' $SHUNT_ROOT/shunt_test_stack1/calls)" "vmlinux:cmdline_proc_show,1 0 0 3
+vmlinux:version_proc_show,1 0 0 3" "calls of a fresh patch"
+# the counters right-aligned in 20 columns: a line keeps its length
+assert_eq "$(awk '{ print length($0) - length($1) }' $SHUNT_ROOT/shunt_test_stack1/calls)" "42
+42" "calls: fixed-width counters"
 shunt_ok revert shunt_test_stack1
 
 for opts in "" "--no-metrics" "--no-direct --no-metrics" "--redirect=kprobe --no-metrics"; do

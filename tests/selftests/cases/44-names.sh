@@ -81,13 +81,21 @@ wait_for 30 "the kernel livepatch to go" test ! -d $KLP
 rmmod shunt_sample_cmdline
 say "kernel addresses in a shunt patch's sysfs are root's only"
 shunt_ok apply --no-metrics $SHUNT_MODULES/shunt_test_stack1.ko
-F=$SHUNT_ROOT/shunt_test_stack1/vmlinux/cmdline_proc_show,1
+F=$SHUNT_ROOT/shunt_test_stack1
 su -s /bin/sh nobody -c "cat $F/addrs" > /dev/null 2>&1 && fail "nobody can read addrs"
-for a in old_addr old_size old_body new_addr new_size; do
-	assert_match "$(grep "^$a " $F/addrs)" "^$a (0x)?[0-9a-f]+$" "root reads $a"
+assert_eq "$(stat -c %a $F/addrs) $(stat -c %a $F/funcs) $(stat -c %a $F/calls)" "400 444 444" "modes of addrs, funcs, calls"
+assert_match "$(cat $F/addrs)" "^vmlinux:cmdline_proc_show,1 0x[0-9a-f]{16} +[1-9][0-9]* 0x[0-9a-f]{16} 0x[0-9a-f]{16} +[1-9][0-9]* [01]$" "root reads addrs"
+assert_eq "$(awk '$2 != "0x0000000000000000" && $5 != "0x0000000000000000" { n++ } END { print n, NR }' $F/addrs)" "2 2" "old_addr and new_addr set for both functions"
+su -s /bin/sh nobody -c "cat $F/funcs" > /tmp/nf 2>&1 || fail "nobody cannot read funcs"
+assert_match "$(cat /tmp/nf)" "^vmlinux:cmdline_proc_show,1 0 stack_cmdline_show \[shunt_test_stack1\]$" "funcs names a symbol, no address"
+su -s /bin/sh nobody -c "cat $F/calls" > /tmp/nf 2>&1 || fail "nobody cannot read calls"
+assert_match "$(cat /tmp/nf)" "^vmlinux:cmdline_proc_show,1 +[0-9]+ +[0-9]+$" "nobody reads calls"
+say "any read size gives the same text: whole lines, or a line in pieces"
+cat $F/funcs > /tmp/funcs.all
+for bs in 1 7 40 100 4096; do
+	assert_eq "$(dd if=$F/funcs bs=$bs 2>/dev/null)" "$(cat /tmp/funcs.all)" "funcs read $bs bytes at a time"
+	assert_eq "$(dd if=$F/addrs bs=$bs 2>/dev/null | wc -c)" "$(wc -c < $F/addrs)" "addrs read $bs bytes at a time"
 done
-su -s /bin/sh nobody -c "cat $F/new_func" > /tmp/nf 2>&1 || fail "nobody cannot read new_func"
-assert_match "$(cat /tmp/nf)" "^stack_cmdline_show" "new_func names a symbol, no address"
 shunt_ok revert shunt_test_stack1
 [ -n "$made_etc" ] && rm -f /etc/passwd /etc/group
 kernel_log_clean "of the case" || fail "kernel log not clean"
