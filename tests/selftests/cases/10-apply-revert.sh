@@ -17,9 +17,7 @@ assert_eq "$(ls -A "$P/vmlinux/cmdline_proc_show,1")" "" "no files in the functi
 assert_eq "$(cat $P/funcs)" "vmlinux:cmdline_proc_show,1 0 sample_cmdline_proc_show [shunt_sample_cmdline]" "funcs: the function, not immediate, its replacement"
 old=$(awk '$3 == "cmdline_proc_show" { print $1; exit }' /proc/kallsyms)
 new=$(awk '$3 == "sample_cmdline_proc_show" { print $1; exit }' /proc/kallsyms)
-direct=1
-on_kernel 6.1 && direct=0	# no direct calls there (compat.h)
-assert_match "$(cat $P/addrs)" "^vmlinux:cmdline_proc_show,1 0x$old +[1-9][0-9]* 0x[0-9a-f]{16} 0x$new +[1-9][0-9]* $direct\$" "addrs: kallsyms' addresses, sizes, direct"
+assert_match "$(cat $P/addrs)" "^vmlinux:cmdline_proc_show,1 0x$old +[1-9][0-9]* 0x[0-9a-f]{16} 0x$new +[1-9][0-9]* 1\$" "addrs: kallsyms' addresses, sizes, direct"
 body=$(awk '{ print $4 }' $P/addrs)
 [ $((body)) -gt $((0x$old)) ] && [ $((body)) -le $((0x$old + 16)) ] || fail "old_body $body not just past 0x$old"
 assert_eq "$(awk '{ print $1, $2, $3 }' $P/calls)" "vmlinux:cmdline_proc_show,1 1 0" "calls: the one read of /proc/cmdline, new"
