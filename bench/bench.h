@@ -7,7 +7,4 @@
 unsigned long bench_target_fn(unsigned long x);
 void bench_target_sleep_held(void);
 
-/* bench_patch: the replacement of bench_target_fn, called directly too */
-unsigned long bench_new_fn(unsigned long x);
-
 #endif /* SHUNT_BENCH_H */

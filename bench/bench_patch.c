@@ -3,8 +3,7 @@
  * An ordinary livepatch module for bench_target: replaces the function
  * the caller module calls in a loop with one of the same body, and the
  * function its kthread sleeps in (so that a transition can be held
- * open). The new bench_target_fn is exported so that bench_caller can
- * also call it directly, without any redirection: the baseline.
+ * open).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,11 +13,10 @@
 #include "bench.h"
 
 /* the same body as the original: only the way the call gets here differs */
-noinline __attribute__((noipa)) unsigned long bench_new_fn(unsigned long x)
+static noinline __attribute__((noipa)) unsigned long bench_new_fn(unsigned long x)
 {
 	return x * 3 + 1;
 }
-EXPORT_SYMBOL_GPL(bench_new_fn);
 
 static noinline __attribute__((noipa)) int bench_block_new(void)
 {

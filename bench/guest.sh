@@ -131,16 +131,28 @@ case $help in *--no-direct*) NODIRECT=yes ;; esac
 
 # ---- per-call cost ----
 
-# call_row ID MODE [CALLS]: the per-call loop, call_warm + call_reps times
+# call_row ID MODE [CALLS]: the per-call loop, call_warm + call_reps times.
+# MODE pair: rounds of the (patched) target call and of the
+# direct call in turn; each run then also gives ID.ov (overhead, ns) and
+# ID.rel (overhead / direct, ppm) from rounds milliseconds apart, and a
+# sample of call.direct
 call_row() {
-	local i=0 v
+	local i=0 line
 	while [ $i -lt $((call_warm + call_reps)) ]; do
 		if ! echo "$2 ${3:-$call_calls} $call_rounds" > /proc/bench_call; then
 			failed "$1 the caller module refused '$2'"
 			return 1
 		fi
-		v=$(awk '{ print $2 }' /proc/bench_call)
-		[ $i -ge $call_warm ] && res "$1" "$v"
+		line=$(cat /proc/bench_call)
+		if [ $i -ge $call_warm ]; then
+			set -- "$1" "$2" "${3:-}" $line
+			res "$1" "$5"
+			if [ "$2" = pair ]; then
+				res call.direct "${15}"
+				res "$1.ov" "${17}"
+				res "$1.rel" "${19}"
+			fi
+		fi
 		i=$((i + 1))
 	done
 }
@@ -177,13 +189,10 @@ shunt_call() {
 		absent "$id shunt.ko has no call counters in this build (no $SP/bench_patch/calls)"
 	else
 		if [ "$kind" = metrics ]; then
-			call_row "$id" target $((call_calls / metrics_div))
-		elif [ "$kind" = counters ]; then
-			call_row "$id" target
-			counted_all "$id"
+			call_row "$id" pair $((call_calls / metrics_div))
 		else
-			call_row "$id" target
-			[ -z "$trans" ] && call_row call.direct direct
+			call_row "$id" pair
+			[ "$kind" = counters ] && counted_all "$id"
 		fi
 	fi
 	if [ -n "$trans" ]; then
@@ -206,8 +215,7 @@ counted_all() {
 # klp_call: the plain klp rows, one pass
 klp_call() {
 	if btime -x "insmod $B/bench_patch.ko" -w $LP/bench_patch/transition=0; then
-		call_row call.klp target
-		call_row call.direct direct
+		call_row call.klp pair
 		btime -e $LP/bench_patch/enabled=0 -g $LP/bench_patch -x "rmmod bench_patch" ||
 			failed "call.klp revert: $(err)"
 	else
@@ -215,7 +223,7 @@ klp_call() {
 	fi
 	hold 1
 	if insmod $B/bench_patch.ko && grep -q 1 $LP/bench_patch/transition; then
-		call_row call.klp-trans target
+		call_row call.klp-trans pair
 	else
 		failed "call.klp-trans the klp transition was not held open"
 	fi
@@ -250,7 +258,7 @@ section_call() {
 	# pass 1 measures klp before shunt.ko is even loaded, later passes
 	# with it loaded (its hook is on klp_enable_patch(), not on the call)
 	while [ $pass -lt "$call_passes" ]; do
-		call_row call.original target
+		call_row call.original pair
 		klp_call
 		shunt_call call.shunt-ftrace plain $NOMETRICS
 		if [ -n "$NODIRECT" ]; then
@@ -481,7 +489,7 @@ info threads "$threads"
 info loaded "$loaded_sleepers $loaded_spinners"
 btime -x "cat /proc/kallsyms" && info kallsyms_read_ms "$(ms) ($(grep -c . /proc/kallsyms) symbols)"
 info reps "call $call_passes x ($call_warm+$call_reps) metrics-calls /$metrics_div trans $warm+$reps loaded-klp $loaded_klp_warm+$loaded_klp_reps sizes $size_reps threads $thread_warm+$thread_reps"
-info call "$call_calls calls x $call_rounds rounds"
+info call "$call_calls calls x $call_rounds rounds, each patched row in rounds alternating with the direct call"
 # everything on CPU 0 but the threads we start, which may use both
 taskset -p 1 $$ > /dev/null
 start=$(cut -d' ' -f1 /proc/uptime)

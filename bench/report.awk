@@ -67,6 +67,20 @@ function mcell(id, d) {
 
 function count(id) { return (id in n) ? n[id] : 0 }
 
+# A row's overhead over the direct call. Rows measured in pairs (rounds
+# of the row and of the direct call in turn, see bench_caller.c) carry
+# their own: the median of the rounds' differences (ns) and of their
+# relative overheads (difference / direct); a row without pairs falls
+# back to the difference of the medians. Ratios between rows divide the
+# relative overheads, which a host whose speed changes between the rows
+# scales alike.
+function ovns(id) { return ((id ".ov") in n) ? med[id ".ov"] : med[id] - med["call.direct"] }
+function relov(id) {
+	if ((id ".rel") in n) return med[id ".rel"] / 1e6
+	return (med[id] - med["call.direct"]) / med["call.direct"]
+}
+function paired(id) { return have(id) && ((id ".rel") in n || have("call.direct")) }
+
 function out(line) {
 	print line
 	if (md != "") print line > md
@@ -117,11 +131,10 @@ function call_section(    ids, labels, refs, i, id, d, ov, ref, k, probes, p, pl
 		id = ids[i]
 		ref = (id ~ /-trans/) ? "call.klp-trans" : "call.klp"
 		line = "| " labels[i] " | " cell(id, 1) " | " count(id)
-		if (have(id) && have(d) && i > 1) {
-			ov = med[id] - med[d]
-			line = line " | " num(med[id] / med[d], 2) " | " num(ov, 1)
-			if (id ~ /shunt/ && have(ref) && med[ref] - med[d] > 0) {
-				ratio[id] = ov / (med[ref] - med[d])
+		if (i > 1 && paired(id)) {
+			line = line " | " num(1 + relov(id), 2) " | " num(ovns(id), 1)
+			if (id ~ /shunt/ && paired(ref) && relov(ref) > 0) {
+				ratio[id] = relov(id) / relov(ref)
 				line = line " | " num(ratio[id], 2)
 			} else
 				line = line " | "
@@ -134,20 +147,20 @@ function call_section(    ids, labels, refs, i, id, d, ov, ref, k, probes, p, pl
 			absent_notes = absent_notes "\n- " labels[i] ": absent: " why_absent[ids[i]]
 	# issue 15's row: what the default metrics cost per call, over klp's
 	# overhead: all of it (row - direct), and beyond --no-metrics
-	if (have("call.shunt-ftrace.counters") && have("call.shunt-ftrace") && have(d) &&
-	    have("call.klp") && med["call.klp"] - med[d] > 0) {
-		ov = med["call.klp"] - med[d]
-		metrics_line = sprintf("the shim's call counters on the ftrace_ops handler: overhead %.1f ns = %.2f × klp's %.1f ns; extra over --no-metrics (direct call) %.1f ns = %.2f × klp's; over --no-direct %s",
-			med["call.shunt-ftrace.counters"] - med[d], (med["call.shunt-ftrace.counters"] - med[d]) / ov, ov,
-			med["call.shunt-ftrace.counters"] - med["call.shunt-ftrace"],
-			(med["call.shunt-ftrace.counters"] - med["call.shunt-ftrace"]) / ov,
-			have("call.shunt-ops") ? sprintf("%.1f ns = %.2f × klp's", med["call.shunt-ftrace.counters"] - med["call.shunt-ops"], (med["call.shunt-ftrace.counters"] - med["call.shunt-ops"]) / ov) : "n/a")
+	if (paired("call.shunt-ftrace.counters") && paired("call.shunt-ftrace") &&
+	    paired("call.klp") && relov("call.klp") > 0) {
+		ov = relov("call.klp")
+		metrics_line = sprintf("the shim's call counters on the ftrace_ops handler: overhead %.1f ns = %.2f × klp's %.1f ns; extra over --no-metrics (direct call) %.2f × klp's; over --no-direct %s",
+			ovns("call.shunt-ftrace.counters"), relov("call.shunt-ftrace.counters") / ov, ovns("call.klp"),
+			(relov("call.shunt-ftrace.counters") - relov("call.shunt-ftrace")) / ov,
+			paired("call.shunt-ops") ? sprintf("%.2f × klp's", (relov("call.shunt-ftrace.counters") - relov("call.shunt-ops")) / ov) : "n/a")
 		out("")
 		out("Default metrics: " metrics_line ".")
 	}
-	if (have("call.shunt-ftrace") && have("call.klp") && have(d)) {
-		headline = sprintf("redirection overhead (patched − direct): shunt ftrace %.1f ns, klp %.1f ns: shunt/klp = %.2f",
-			med["call.shunt-ftrace"] - med[d], med["call.klp"] - med[d], ratio["call.shunt-ftrace"])
+	if (paired("call.shunt-ftrace") && paired("call.klp") && ("call.shunt-ftrace" in ratio)) {
+		headline = sprintf("redirection overhead (patched − direct): shunt ftrace %.1f ns (%.0f%% of the direct call), klp %.1f ns (%.0f%%): shunt/klp = %.2f",
+			ovns("call.shunt-ftrace"), 100 * relov("call.shunt-ftrace"),
+			ovns("call.klp"), 100 * relov("call.klp"), ratio["call.shunt-ftrace"])
 		out("")
 		out("Headline: " headline ".")
 	}
@@ -328,6 +341,7 @@ function write_json(    i, id, j, sep, k, first) {
 }
 
 function unit(id) {
+	if (id ~ /^call\..*\.rel$/) return "ppm of the direct call"
 	if (id ~ /^call\./) return "ns/call"
 	if (id ~ /\.(slab|vmalloc|percpu)$/ || id ~ /\.cache\./) return "bytes"
 	return "ms"
