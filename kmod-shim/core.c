@@ -291,9 +291,15 @@ static void patch_revert_failed(struct shunt_patch *patch)
 
 /* ---- enable ---- */
 
+/*
+ * On a failure once the patch is in sysfs, *failed is the patch to take
+ * out of sysfs and free after shunt_mutex is dropped (patch_fail_free()):
+ * its attribute handlers take the mutex, and the removal waits for them.
+ */
 static int __shunt_enable_patch(struct klp_patch *kpatch,
 				const struct shunt_options *opts,
-				char *err, size_t errlen)
+				char *err, size_t errlen,
+				struct shunt_patch **failed)
 {
 	struct shunt_patch *patch;
 	int ret;
@@ -327,7 +333,7 @@ static int __shunt_enable_patch(struct klp_patch *kpatch,
 	if (ret) {
 		snprintf(err, errlen, "cannot create its sysfs directory: %d",
 			 ret);
-		goto out_put;
+		goto out_sysfs;
 	}
 
 	pr_info("'%s': enabling patch (consistency %s, redirect %s)\n",
@@ -351,16 +357,28 @@ static int __shunt_enable_patch(struct klp_patch *kpatch,
 
 out_unpatch:
 	patch_unpatch(patch);
-	/* no attribute handler runs: the patch is on no list, not applied */
-	shunt_sysfs_del_patch(patch);
-out_put:
-	module_put(patch->mod);
+out_sysfs:
+	/* what its attribute handlers see until it is out of sysfs */
+	patch->state = SHUNT_PATCH_RELEASING;
+	patch->enabled = false;
+	shunt_transition_cancel(NULL);
+	patch_clear_relocs(patch);
+	*failed = patch;
+	return ret;
 out_cancel:
 	shunt_transition_cancel(NULL);
 out_free:
 	patch_clear_relocs(patch);
 	shunt_patch_free(patch);
 	return ret;
+}
+
+/* the rest of a failed enable, without shunt_mutex: see above */
+static void patch_fail_free(struct shunt_patch *patch)
+{
+	shunt_sysfs_del_patch(patch);
+	module_put(patch->mod);
+	shunt_patch_free(patch);
 }
 
 /*
@@ -372,6 +390,7 @@ out_free:
  */
 int shunt_enable_patch(struct klp_patch *kpatch)
 {
+	struct shunt_patch *failed = NULL;
 	struct shunt_options opts;
 	char err[256] = "";
 	const char *name;
@@ -397,8 +416,11 @@ int shunt_enable_patch(struct klp_patch *kpatch)
 		ret = -EBUSY;
 	} else {
 		mutex_lock(&shunt_mutex);
-		ret = __shunt_enable_patch(kpatch, &opts, err, sizeof(err));
+		ret = __shunt_enable_patch(kpatch, &opts, err, sizeof(err),
+					   &failed);
 		mutex_unlock(&shunt_mutex);
+		if (failed)
+			patch_fail_free(failed);
 		if (ret)
 			shunt_route_put();
 	}

@@ -292,18 +292,15 @@ int shunt_sysfs_add_patch(struct shunt_patch *patch)
 	shunt_for_each_object(patch, obj) {
 		ret = kobject_add(&obj->kobj, &patch->kobj, "%s", obj->name);
 		if (ret)
-			goto err;
+			return ret;
 		shunt_for_each_func(obj, func) {
 			ret = kobject_add(&func->kobj, &obj->kobj, "%s,%lu",
 					  func->desc->old_name, func->sympos);
 			if (ret)
-				goto err;
+				return ret;
 		}
 	}
 	return 0;
-err:
-	shunt_sysfs_del_patch(patch);
-	return ret;
 }
 
 /* out of sysfs if it is there; the caller still holds a reference */

@@ -1,4 +1,4 @@
-# TEST: callbacks run in the kernel's order (checked against the kernel's livepatch with the same module) for vmlinux and a module object, also for a module loaded later, unloaded while patched, or absent; a failing pre_patch aborts cleanly, for vmlinux and for a module loaded later; a target coming and going while a busy module holds the transition, which is then reversed through sysfs; two stacked patches, and an atomic replace
+# TEST: callbacks run in the kernel's order (checked against the kernel's livepatch with the same module) for vmlinux and a module object, also for a module loaded later, unloaded while patched, or absent; a failing pre_patch aborts cleanly, for vmlinux (also with readers and a writer of the patch's sysfs files waiting for the apply) and for a module loaded later; a target coming and going while a busy module holds the transition, which is then reversed through sysfs; two stacked patches, and an atomic replace
 M=$SHUNT_MODULES
 P=shunt_test_patch_target
 T=shunt_test_target
@@ -63,6 +63,37 @@ for backend in klp shunt; do
 		assert_no_shunt_patches
 		assert_eq "$(shunt list)" "no patches" "shunt list"
 		assert_eq "$(cb_seq)" "pre_patch: vmlinux;" "only the failing pre_patch ran"
+
+		say "--- shunt: pre_patch of vmlinux fails while a reader of stats, one of calls and a writer of enabled wait for the apply: they get their answers, the patch goes"
+		# the readers' and the writer's handlers wait for shunt's mutex,
+		# which the apply holds; the failed apply must take the patch out
+		# of sysfs (which waits for them) only after dropping it
+		seen=$(dmesg | grep -c "$P: pre_patch: vmlinux")
+		shunt apply --no-metrics $M/$P.ko pre_patch_ret=-19 pre_patch_sleep_ms=3000 > /tmp/apply.out 2>&1 &
+		apply_pid=$!
+		wait_for 20 "the pre_patch callback to run" sh -c "[ \$(dmesg | grep -c '$P: pre_patch: vmlinux') -gt $seen ]"
+		test -d $SHUNT_ROOT/$P || fail "no $SHUNT_ROOT/$P during pre_patch"
+		cat $SHUNT_ROOT/$P/stats > /tmp/stats.out 2>&1 &
+		stats_pid=$!
+		cat $SHUNT_ROOT/$P/calls > /tmp/calls.out 2>&1 &
+		calls_pid=$!
+		sh -c "echo 0 > $SHUNT_ROOT/$P/enabled" 2> /tmp/enabled.err &
+		enabled_pid=$!
+		for pid in $stats_pid $calls_pid $enabled_pid; do
+			wait_for 10 "task $pid to wait in the kernel" grep -q "^State:.*D" /proc/$pid/status
+		done
+		wait_for 30 "the failed apply to return" sh -c "! kill -0 $apply_pid"
+		wait $apply_pid && fail "the apply succeeded: $(cat /tmp/apply.out)"
+		assert_match "$(cat /tmp/apply.out)" "$P.*vmlinux.*(-19|No such device)" "the apply's error"
+		# their answer; reading on after it may find the file gone (ENODEV)
+		wait $stats_pid $calls_pid
+		assert_match "$(head -n 1 /tmp/stats.out)" "^duration_ns [0-9]+$" "what the reader of stats got"
+		assert_match "$(head -n 1 /tmp/calls.out)" "^vmlinux:[a-z_]+,[0-9]+ +0 +0$" "what the reader of calls got"
+		wait $enabled_pid && fail "writing 0 to enabled of the failed patch succeeded"
+		assert_match "$(cat /tmp/enabled.err)" "Invalid argument" "writing enabled of the failed patch"
+		test ! -e $SHUNT_ROOT/$P || fail "$SHUNT_ROOT/$P left"
+		assert_no_shunt_patches
+		assert_eq "$(cb_seq)" "pre_patch: vmlinux;" "only the failing pre_patch ran"
 	else
 		load_module $P pre_patch_ret=-19 2>/tmp/insmod.err && fail "klp: insmod succeeded"
 		assert_match "$(cat /tmp/insmod.err)" "No such device" "klp: insmod error"
@@ -107,7 +138,7 @@ for backend in klp shunt; do
 	assert_eq "$(cb_seq)" "post_unpatch: $T [going];" "$backend: target unloaded during the transition: no pre_unpatch"
 	echo 0 > $root/$P/enabled || fail "$backend: reversing through sysfs"
 	wait_for 30 "$backend: $P to go" test ! -d $root/$P
-	rmmod $P || fail "$backend: rmmod $P after the reversal"
+	wait_for 10 "$backend: rmmod $P after the reversal to succeed" rmmod $P
 	assert_eq "$(cb_seq)" "post_unpatch: vmlinux;post_unpatch: shunt_test_busy [live];unpatching complete;" "$backend: reversed"
 	busy_hold 0
 	rmmod shunt_test_busy || fail "rmmod shunt_test_busy"

@@ -232,7 +232,8 @@ backend_revert() {
 	else
 		echo 0 > /sys/kernel/livepatch/$1/enabled
 		wait_for 30 "klp: $1 to go" test ! -d /sys/kernel/livepatch/$1
-		rmmod $1 || fail "klp: rmmod $1"
+		# klp drops the module reference just after the directory goes
+		wait_for 10 "klp: rmmod $1 to succeed" rmmod $1
 	fi
 	module_loaded $1 && fail "$backend: $1 still loaded after revert"
 }
