@@ -1,4 +1,4 @@
-# TEST: consistency under load: threads calling old-or-new pairs of nested functions never see old and new mixed, across repeated per-task and stop-machine apply/revert cycles
+# TEST: consistency under load: threads calling old-or-new pairs of nested functions never see old and new mixed, across repeated per-task and stop-machine apply/revert cycles, with and without the default BPF metrics
 # TIMEOUT: 600
 M=$SHUNT_MODULES
 switch_trace_clear
@@ -10,7 +10,10 @@ for model in per-task stop-machine; do
 	# waits; readers that sleep there all the time would block it forever.
 	# They still get preempted inside it now and then (cond_resched).
 	[ $model = stop-machine ] && echo 0 > /sys/module/shunt_test_busy/parameters/pair_sleep
-	pair_cycles 8 --consistency=$model --stop-retries=20
+	# two cycles with the default BPF metrics (their probes on the
+	# pair's old bodies), six without: attaching them takes seconds
+	pair_cycles 2 --consistency=$model --stop-retries=20
+	pair_cycles 6 --no-metrics --consistency=$model --stop-retries=20
 done
 pair_readers_stop
 switch_trace 0
