@@ -67,19 +67,15 @@ function mcell(id, d) {
 
 function count(id) { return (id in n) ? n[id] : 0 }
 
-# A row's overhead over the direct call. Rows measured in pairs (rounds
-# of the row and of the direct call in turn, see bench_caller.c) carry
-# their own: the median of the rounds' differences (ns) and of their
-# relative overheads (difference / direct); a row without pairs falls
-# back to the difference of the medians. Ratios between rows divide the
-# relative overheads, which a host whose speed changes between the rows
-# scales alike.
-function ovns(id) { return ((id ".ov") in n) ? med[id ".ov"] : med[id] - med["call.direct"] }
-function relov(id) {
-	if ((id ".rel") in n) return med[id ".rel"] / 1e6
-	return (med[id] - med["call.direct"]) / med["call.direct"]
-}
-function paired(id) { return have(id) && ((id ".rel") in n || have("call.direct")) }
+# A row's overhead over the direct call, from its own pairs of rounds
+# (the row's and the direct call's in turn, see bench_caller.c): the
+# median of the rounds' differences (ns) and of their relative overheads
+# (difference / direct). Ratios between rows divide the relative
+# overheads, which a host whose speed changes between the rows scales
+# alike.
+function ovns(id) { return med[id ".ov"] }
+function relov(id) { return med[id ".rel"] / 1e6 }
+function paired(id) { return have(id) && have(id ".rel") && have(id ".ov") }
 
 function out(line) {
 	print line
