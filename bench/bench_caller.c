@@ -73,19 +73,6 @@ static noinline __attribute__((noipa)) u64 bench_round(bench_fn_t fn,
 	return t1 - t0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* picoseconds per call, printed as ns with three decimals */
-static void bench_fmt_ps(char *buf, size_t len, u64 ps)
-{
-	snprintf(buf, len, "%llu.%03llu", ps / 1000, ps % 1000);
-}
-
 /* ps per call of one round */
 static u64 bench_round_ps(bench_fn_t fn, unsigned long calls)
 {
@@ -112,7 +99,7 @@ static int bench_run(bench_fn_t fn, unsigned long calls, unsigned int rounds)
 {
 	char med[32], lo[32], hi[32];
 	unsigned int r;
-	u64 *ps;
+	s64 *ps;
 
 	ps = kcalloc(rounds, sizeof(*ps), GFP_KERNEL);
 	if (!ps)
@@ -121,10 +108,10 @@ static int bench_run(bench_fn_t fn, unsigned long calls, unsigned int rounds)
 		ps[r] = bench_round_ps(fn, calls);
 		cond_resched();
 	}
-	sort(ps, rounds, sizeof(*ps), cmp_u64, NULL);
-	bench_fmt_ps(med, sizeof(med), ps[rounds / 2]);
-	bench_fmt_ps(lo, sizeof(lo), ps[0]);
-	bench_fmt_ps(hi, sizeof(hi), ps[rounds - 1]);
+	sort(ps, rounds, sizeof(*ps), cmp_s64, NULL);
+	bench_fmt_sps(med, sizeof(med), ps[rounds / 2]);
+	bench_fmt_sps(lo, sizeof(lo), ps[0]);
+	bench_fmt_sps(hi, sizeof(hi), ps[rounds - 1]);
 	snprintf(bench_result, sizeof(bench_result),
 		 "ns_per_call %s min %s max %s rounds %u calls %lu\n",
 		 med, lo, hi, rounds, calls);
